@@ -1,0 +1,47 @@
+# Neural Networks for Finance, Module 3: the two commands are `make demo` and `make test`.
+# Every target creates .venv when it is missing and installs the pinned versions into it.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+ASSIGNMENTS := $(notdir $(wildcard source/[0-9]*))
+
+export MPLBACKEND := Agg
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup release check-release grade demo test lint clean help
+
+help:
+	@echo "make demo   - set up, build release/, grade the demo class, print where to look"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make release / make grade / make lint / make clean"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) constraints.txt pyproject.toml
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(PY) -m nnfin.grading.isolation --install-hint
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+release: setup
+	$(PY) -m nnfin.course release
+
+grade: setup
+	$(PY) -m nnfin.course grade
+
+demo: release
+	$(PY) -m nnfin.course demo
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test: setup lint
+	$(PY) -m pytest -n 2 tests
+
+clean:
+	rm -rf $(VENV) autograded/*/ feedback submitted gradebook.db grades.csv reports

@@ -1,0 +1,63 @@
+"""Best-effort guard for machines without bubblewrap.
+
+Usage inside the student's folder: ``python -I .grader/guard.py SCRIPT ARGS...``.
+Installs an audit hook (which Python code cannot remove) that refuses to open
+files outside ``NNFIN_GUARD_ROOTS`` and to start processes, open sockets or load
+C code through ctypes, then runs SCRIPT. The notebook runner needs a kernel
+process, so it is allowed to start exactly the Python of this environment.
+This is not an operating-system sandbox; ``isolation.describe()`` says so.
+"""
+
+import os
+import runpy
+import sys
+
+_ROOTS_ENV = os.environ.get("NNFIN_GUARD_ROOTS", "")
+ROOTS = tuple(os.path.realpath(p) for p in _ROOTS_ENV.split(os.pathsep) if p)
+ALLOW_PROCESSES = os.environ.get("NNFIN_GUARD_PROCESSES") == "python"
+BLOCKED_PREFIXES = (
+    "socket.connect", "socket.bind", "ctypes.", "os.system", "pty.spawn", "webbrowser",
+)
+PYTHON = os.path.realpath(sys.executable)
+
+
+def _inside(path: str) -> bool:
+    real = os.path.realpath(path)
+    return any(real == root or real.startswith(root + os.sep) for root in ROOTS)
+
+
+def _loopback(args: tuple) -> bool:
+    address = args[1] if len(args) > 1 else None
+    return isinstance(address, tuple) and address and address[0] in ("127.0.0.1", "localhost", "")
+
+
+def _hook(event: str, args: tuple) -> None:
+    if event == "open":
+        path = args[0]
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        if isinstance(path, str) and not _inside(path):
+            raise PermissionError(f"the grader does not allow reading {path}")
+    elif event in ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.fork", "os.forkpty"):
+        executable = args[0] if args else ""
+        if not (ALLOW_PROCESSES and event == "subprocess.Popen"
+                and os.path.realpath(os.fsdecode(executable or "")) == PYTHON):
+            raise PermissionError("the grader does not allow starting processes")
+    elif event in ("socket.connect", "socket.bind") and ALLOW_PROCESSES and _loopback(args):
+        return
+    elif event.startswith(BLOCKED_PREFIXES):
+        raise PermissionError(f"the grader does not allow {event}")
+
+
+def main() -> None:
+    script = sys.argv[1]
+    sys.argv = sys.argv[1:]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    import numpy  # noqa: F401  (numpy loads C code through ctypes: let it do so before the hook)
+
+    sys.addaudithook(_hook)
+    runpy.run_path(script, run_name="__main__")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Reading nbgrader notebooks: which cells are whose, and what the student wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+
+def nbgrader_meta(cell: NotebookNode) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograder-test cell: graded, not a solution, code."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def grade_id(cell: NotebookNode) -> str | None:
+    return nbgrader_meta(cell).get("grade_id")
+
+
+def _without_magics(source: str) -> str:
+    """IPython magics and shell escapes are not Python: comment them out."""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        lines.append("# " + line if stripped.startswith(("%", "!")) else line)
+    return "\n".join(lines)
+
+
+def student_code_cells(nb: NotebookNode) -> list[str]:
+    """Every code cell except the autograder tests, in order (the student's program)."""
+    return [_without_magics(c.source) for c in nb.cells
+            if c.cell_type == "code" and not is_test_cell(c)]
+
+
+def read(path: str | Path) -> NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def test_cells(nb: NotebookNode) -> dict[str, NotebookNode]:
+    return {grade_id(c): c for c in nb.cells if is_test_cell(c)}

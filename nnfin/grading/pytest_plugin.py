@@ -1,0 +1,123 @@
+"""pytest glue for the hidden checks in grader_tests/.
+
+A hidden check is a pytest test marked with the grade cell it scores::
+
+    @pytest.mark.grade("test_mse", points=2)
+    def test_mse_on_a_batch(student, rng): ...
+
+Fixtures: ``student`` (the sandboxed `StudentProcess` wrapped so that every
+call is also checked for in-place mutation of its inputs) and ``rng`` (a numpy
+Generator seeded per submission and per test, so regrading is reproducible).
+Run directly, ``pytest grader_tests`` grades the model answers in source/;
+``--submission NOTEBOOK`` grades any notebook.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nnfin.grading import notebook
+from nnfin.grading.checks import CheckFailed
+from nnfin.grading.proxy import StudentError, StudentProcess
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Context:
+    """What the runner hands to a pytest session it starts in-process."""
+
+    process: StudentProcess
+    seed: int
+    results: list = field(default_factory=list)
+
+
+CONTEXT: Context | None = None
+
+
+class Student:
+    """The hidden checks' view of the student: plain data in, plain data out."""
+
+    def __init__(self, process: StudentProcess) -> None:
+        self.process = process
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        result = self.process.call(name, *args, **kwargs)
+        if result.mutated:
+            which = ", ".join(_arg_label(m) for m in result.mutated)
+            raise CheckFailed(
+                f"{name}() changed its input ({which}) in place. A function must leave its "
+                "inputs alone: build a new array (W = W - lr * dW) instead of W -= lr * dW, "
+                "and copy before you modify."
+            )
+        return result.value
+
+    def get(self, name: str) -> Any:
+        return self.process.get(name)
+
+
+def _arg_label(m: str) -> str:
+    return f"argument {int(m) + 1}" if m.isdigit() else f"argument {m!r}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("nnfin")
+    group.addoption("--submission", default=None, help="notebook to grade (default: source/)")
+    group.addoption("--seed", type=int, default=0, help="seed of the hidden inputs")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "grade(grade_id, points): the grade cell a check scores")
+
+
+def _source_notebook(module: Any) -> Path:
+    folder = REPO / "source" / module.ASSIGNMENT
+    return next(folder.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def student(request: pytest.FixtureRequest) -> Student:
+    if CONTEXT is not None:
+        yield Student(CONTEXT.process)
+        return
+    path = request.config.getoption("--submission") or _source_notebook(request.module)
+    nb = notebook.read(path)
+    with StudentProcess(notebook.student_code_cells(nb), files=Path(path).parent) as process:
+        yield Student(process)
+
+
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> np.random.Generator:
+    seed = CONTEXT.seed if CONTEXT is not None else request.config.getoption("--seed")
+    return np.random.default_rng([seed, zlib.crc32(request.node.name.encode())])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or CONTEXT is None:
+        return
+    marker = item.get_closest_marker("grade")
+    if marker is None:
+        return
+    grade_id = marker.args[0]
+    points = float(marker.kwargs.get("points", 1))
+    message = ""
+    internal = ""
+    if report.failed and call.excinfo is not None:
+        exc = call.excinfo.value
+        if isinstance(exc, (CheckFailed, StudentError)):
+            message = str(exc)
+        else:
+            message = ("A hidden check could not finish on your answer; "
+                       "your instructor has the details.")
+            internal = f"{type(exc).__name__}: {exc}"[:500]
+    CONTEXT.results.append({"grade_id": grade_id, "test": item.name, "points": points,
+                            "passed": report.passed, "message": message, "internal": internal})

@@ -1,0 +1,92 @@
+"""Run one assignment's hidden checks against one student's sandboxed process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from nnfin.grading import pytest_plugin
+from nnfin.grading.proxy import StudentError, StudentProcess
+
+GRADER_TESTS = Path(__file__).resolve().parents[2] / "grader_tests"
+
+
+@dataclass
+class PartResult:
+    """The verdict on one grade cell."""
+
+    grade_id: str
+    score: float = 0.0
+    max_score: float = 0.0
+    messages: list[str] = field(default_factory=list)
+    internal: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    seed: int
+    parts: dict[str, PartResult]
+    failed_cells: list[str]
+    events: list[str]
+
+    @property
+    def score(self) -> float:
+        return sum(p.score for p in self.parts.values())
+
+    @property
+    def max_score(self) -> float:
+        return sum(p.max_score for p in self.parts.values())
+
+
+def submission_seed(course: str, assignment: str, student: str) -> int:
+    """Fresh hidden inputs per submission, identical on every regrade."""
+    return zlib.crc32(f"{course}/{assignment}/{student}".encode()) & 0x7FFFFFFF
+
+
+def test_module(assignment: str) -> Path:
+    return GRADER_TESTS / f"test_{assignment}.py"
+
+
+def run_hidden_checks(assignment: str, cells: list[str], files: Path | None, seed: int,
+                      process: StudentProcess | None = None) -> CheckReport:
+    """Load the student's cells in a sandbox and score every grade cell of ``assignment``."""
+    module = test_module(assignment)
+    if not module.exists():
+        raise FileNotFoundError(f"no hidden checks for assignment {assignment!r}: {module}")
+    owned = process is None
+    process = process or StudentProcess(cells, files=files)
+    try:
+        try:
+            process.start()
+        except StudentError as exc:
+            process.events.append(f"your code could not be loaded: {exc}")
+        context = pytest_plugin.Context(process=process, seed=seed)
+        pytest_plugin.CONTEXT = context
+        try:
+            quiet_out, quiet_err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(quiet_out), contextlib.redirect_stderr(quiet_err):
+                pytest.main([str(module), "-q", "--assert=plain", "-p", "no:cacheprovider",
+                             "-o", "addopts=", "--rootdir", str(GRADER_TESTS),
+                             "-W", "ignore::pytest.PytestAssertRewriteWarning"])
+        finally:
+            pytest_plugin.CONTEXT = None
+        parts: dict[str, PartResult] = {}
+        for row in context.results:
+            part = parts.setdefault(row["grade_id"], PartResult(row["grade_id"]))
+            part.max_score += row["points"]
+            if row["passed"]:
+                part.score += row["points"]
+            elif row["message"] not in part.messages:
+                part.messages.append(row["message"])
+            if row["internal"]:
+                part.internal.append(f"{row['test']}: {row['internal']}")
+        failed = [f"code cell {r.index + 1}: {r.error}" for r in process.failed_cells()]
+        return CheckReport(seed, parts, failed, list(process.events))
+    finally:
+        if owned:
+            process.close()
