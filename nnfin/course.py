@@ -24,9 +24,11 @@ def assignments(root: Path = SOURCE) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name[:1].isdigit())
 
 
-def nbgrader(*args: str, cwd: Path = REPO, check: bool = True) -> subprocess.CompletedProcess:
+def nbgrader(*args: str, cwd: Path = REPO, check: bool = True,
+             timeout: float | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("nbgrader")
-    return subprocess.run([str(exe), *args], cwd=cwd, check=check, capture_output=True, text=True)
+    return subprocess.run([str(exe), *args], cwd=cwd, check=check, capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def release(course_root: Path = REPO) -> list[Path]:

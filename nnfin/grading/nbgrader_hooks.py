@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -32,6 +33,11 @@ from traitlets import Integer
 
 from nnfin.grading import isolation, notebook
 from nnfin.grading.runner import CheckReport, run_hidden_checks, submission_seed
+
+
+def results_path(root: Path, student: str, assignment: str) -> Path:
+    """Where the grader leaves one submission's verdict for the class summary."""
+    return root / "build" / "results" / student / f"{assignment}.json"
 
 REPORT_TAG = "nnfin-grading-report"
 
@@ -92,7 +98,19 @@ class HiddenChecks(NbGraderPreprocessor):
             if notebook.is_test_cell(cell):
                 self._score_cell(cell, report)
         execution = resources.get("nnfin", {}).get("execution")
-        nb.cells.insert(0, _report_cell(report, execution))
+        root = Path(self.parent.coursedir.root) if self.parent else Path(".")
+        sidecar = results_path(root, student, assignment)
+        staged = sidecar.with_suffix(".staging.json")
+        earlier = json.loads(staged.read_text()) if staged.exists() else []
+        problems = earlier + ([execution] if execution else []) + report.failed_cells + report.events
+        nb.cells.insert(0, _report_cell(report, problems))
+        sidecar.parent.mkdir(parents=True, exist_ok=True)
+        sidecar.write_text(json.dumps({
+            "seed": report.seed,
+            "parts": {gid: {"score": p.score, "max_score": p.max_score, "messages": p.messages}
+                      for gid, p in report.parts.items()},
+            "problems": problems,
+        }, indent=1))
         for part in report.parts.values():
             for line in part.internal:
                 self.log.warning("hidden check error (%s/%s): %s", student, part.grade_id, line)
@@ -128,11 +146,10 @@ def _visible_summary(cell: NotebookNode) -> str:
     return "passed" if cell.get("outputs") is not None else ""
 
 
-def _report_cell(report: CheckReport, execution: str | None) -> NotebookNode:
+def _report_cell(report: CheckReport, problems: list[str]) -> NotebookNode:
     lines = ["### Grading report", "",
              f"Hidden checks scored **{report.score:g} / {report.max_score:g}** points "
              f"(check seed {report.seed}).", ""]
-    problems = ([execution] if execution else []) + report.failed_cells + report.events
     if problems:
         lines.append("Problems while running your code:")
         lines += [f"- {p}" for p in problems]
