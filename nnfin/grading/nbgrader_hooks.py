@@ -90,15 +90,15 @@ class HiddenChecks(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources["nbgrader"]
         assignment, student = info["assignment"], info["student"]
-        seed = submission_seed(self.parent.coursedir.course_id if self.parent else "",
-                               assignment, student)
+        course = self.config.get("CourseDirectory", {})
+        root = Path(course.get("root") or ".")
+        seed = submission_seed(str(course.get("course_id", "")), assignment, student)
         folder = Path(resources.get("metadata", {}).get("path") or ".")
         report = run_hidden_checks(assignment, notebook.student_code_cells(nb), folder, seed)
         for cell in nb.cells:
             if notebook.is_test_cell(cell):
                 self._score_cell(cell, report)
         execution = resources.get("nnfin", {}).get("execution")
-        root = Path(self.parent.coursedir.root) if self.parent else Path(".")
         sidecar = results_path(root, student, assignment)
         staged = sidecar.with_suffix(".staging.json")
         earlier = json.loads(staged.read_text()) if staged.exists() else []
