@@ -8,6 +8,7 @@ from the reference generator. The Makefile calls these.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -26,9 +27,10 @@ def assignments(root: Path = SOURCE) -> list[str]:
 
 def nbgrader(*args: str, cwd: Path = REPO, check: bool = True,
              timeout: float | None = None) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).with_name("nbgrader")
-    return subprocess.run([str(exe), *args], cwd=cwd, check=check, capture_output=True,
-                          text=True, timeout=timeout)
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=cwd, check=check,
+                          capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def release(course_root: Path = REPO) -> list[Path]:

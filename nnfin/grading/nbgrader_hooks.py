@@ -32,6 +32,7 @@ from nbgrader.preprocessors import (
 from traitlets import Integer
 
 from nnfin.grading import isolation, notebook
+from nnfin.grading.proxy import StudentProcess
 from nnfin.grading.runner import CheckReport, run_hidden_checks, submission_seed
 
 
@@ -87,6 +88,9 @@ class SandboxedExecute(NbGraderPreprocessor):
 class HiddenChecks(NbGraderPreprocessor):
     """Score every autograder-test cell from the hidden checks in grader_tests/."""
 
+    cell_timeout = Integer(30, help="seconds one of the student's cells may run").tag(config=True)
+    call_timeout = Integer(20, help="seconds one call of a student function may run").tag(config=True)
+
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources["nbgrader"]
         assignment, student = info["assignment"], info["student"]
@@ -94,7 +98,10 @@ class HiddenChecks(NbGraderPreprocessor):
         root = Path(course.get("root") or ".")
         seed = submission_seed(str(course.get("course_id", "")), assignment, student)
         folder = Path(resources.get("metadata", {}).get("path") or ".")
-        report = run_hidden_checks(assignment, notebook.student_code_cells(nb), folder, seed)
+        process = StudentProcess(notebook.student_code_cells(nb), files=folder,
+                                 cell_timeout=self.cell_timeout, call_timeout=self.call_timeout)
+        with process:
+            report = run_hidden_checks(assignment, [], folder, seed, process=process)
         for cell in nb.cells:
             if notebook.is_test_cell(cell):
                 self._score_cell(cell, report)

@@ -51,7 +51,7 @@ def _students(submitted: Path) -> list[str]:
     return sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def grade_one(root: Path, student: str, assignment: str) -> Outcome:
+def grade_one(root: Path, student: str, assignment: str, extra: tuple[str, ...] = ()) -> Outcome:
     """Stage and autograde one submission; never raises for a bad submission."""
     outcome = Outcome(student, assignment)
     student_dir = root / "submitted" / student / assignment
@@ -71,7 +71,8 @@ def grade_one(root: Path, student: str, assignment: str) -> Outcome:
     log.parent.mkdir(parents=True, exist_ok=True)
     try:
         done = nbgrader("autograde", assignment, "--student", student, "--force",
-                        f"--CourseDirectory.submitted_directory={STAGED}", cwd=root, check=False,
+                        f"--CourseDirectory.submitted_directory={STAGED}", *extra, cwd=root,
+                        check=False,
                         timeout=AUTOGRADE_TIMEOUT)
         log.write_text(done.stdout + done.stderr)
         if done.returncode != 0 and staged.gradable:
@@ -115,7 +116,8 @@ def _course_id(root: Path) -> str:
     return "nnfin-module3"
 
 
-def grade_class(root: Path = REPO, progress: bool = True) -> list[Outcome]:
+def grade_class(root: Path = REPO, progress: bool = True,
+                extra: tuple[str, ...] = ()) -> list[Outcome]:
     """Grade every submission under ``root/submitted``; return one outcome per pair."""
     students = _students(root / "submitted")
     names = assignments(root / "source")
@@ -124,7 +126,7 @@ def grade_class(root: Path = REPO, progress: bool = True) -> list[Outcome]:
     bar = tqdm(pairs, desc="grading", unit="submission", disable=not progress, file=sys.stdout)
     for student, assignment in bar:
         bar.set_postfix_str(f"{student}/{assignment}")
-        outcomes.append(grade_one(root, student, assignment))
+        outcomes.append(grade_one(root, student, assignment, extra))
     bar.close()
     _fill_scores(root, outcomes)
     for assignment in names:
