@@ -48,14 +48,14 @@ def submission_seed(course: str, assignment: str, student: str) -> int:
     return zlib.crc32(f"{course}/{assignment}/{student}".encode()) & 0x7FFFFFFF
 
 
-def test_module(assignment: str) -> Path:
+def checks_module(assignment: str) -> Path:
     return GRADER_TESTS / f"test_{assignment}.py"
 
 
 def run_hidden_checks(assignment: str, cells: list[str], files: Path | None, seed: int,
                       process: StudentProcess | None = None) -> CheckReport:
     """Load the student's cells in a sandbox and score every grade cell of ``assignment``."""
-    module = test_module(assignment)
+    module = checks_module(assignment)
     if not module.exists():
         raise FileNotFoundError(f"no hidden checks for assignment {assignment!r}: {module}")
     owned = process is None

@@ -10,7 +10,7 @@ import pytest
 
 from nnfin.course import assignments
 from nnfin.grading import notebook
-from nnfin.grading.runner import run_hidden_checks, test_module
+from nnfin.grading.runner import checks_module, run_hidden_checks
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = assignments(REPO / "source")
@@ -60,7 +60,7 @@ def test_regrading_gives_the_same_verdict(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_hidden_checks_never_print_their_inputs(assignment):
     """Failure messages come from CheckFailed texts, not from repr() of hidden arrays."""
-    source = test_module(assignment).read_text()
+    source = checks_module(assignment).read_text()
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, ast.Assert):
