@@ -123,7 +123,8 @@ def grade_class(root: Path = REPO, progress: bool = True,
     names = assignments(root / "source")
     pairs = [(s, a) for s in students for a in names]
     outcomes = []
-    bar = tqdm(pairs, desc="grading", unit="submission", disable=not progress, file=sys.stdout)
+    bar = tqdm(pairs, desc="grading", unit="submission", disable=None if progress else True,
+               file=sys.stderr)
     for student, assignment in bar:
         bar.set_postfix_str(f"{student}/{assignment}")
         outcomes.append(grade_one(root, student, assignment, extra))
@@ -141,24 +142,25 @@ def summary_table(outcomes: list[Outcome]) -> str:
     names = sorted({o.assignment for o in outcomes})
     by = {(o.student, o.assignment): o for o in outcomes}
     width = max([7] + [len(s) for s in students])
-    header = f"{'student':<{width}}  " + "  ".join(f"{a[:22]:>22}" for a in names) + "   total"
+    header = f"{'student':<{width}}  " + "  ".join(f"{a[:24]:>24}" for a in names) + "   total"
     lines = [header, "-" * len(header)]
     for s in students:
         row = [by[(s, a)] for a in names]
         cells = [f"{o.score:>6.1f}/{o.max_score:<5.0f}{o.percent:>5.0f}% " if o.submitted
-                 else f"{'not submitted':>22}" for o in row]
+                 else "not submitted" for o in row]
         got, out_of = sum(o.score for o in row), sum(o.max_score for o in row)
         total = 100.0 * got / out_of if out_of else 0.0
-        lines.append(f"{s:<{width}}  " + "  ".join(f"{c:>22}" for c in cells) + f"  {total:5.1f}%")
+        lines.append(f"{s:<{width}}  " + "  ".join(f"{c:>24}" for c in cells) + f"  {total:5.1f}%")
     problems = [(o.student, o.assignment, p) for o in outcomes for p in o.problems
                 if o.submitted]
     if problems:
         lines += ["", "Problems (each cost only its own submission's points):"]
         lines += [f"  {s}/{a}: {p}" for s, a, p in problems]
+    lines += ["", "Scores count autograded points; written answers are graded by hand in "
+                  "formgrader (.venv/bin/jupyter lab, then Nbgrader > Manage Assignments)."]
     pending = sum(o.manual_pending for o in outcomes)
     if pending:
-        lines += ["", "Scores are autograded points; written answers await manual grading "
-                      "in formgrader."]
+        lines.append(f"{pending:g} points of written answers are waiting for a grader.")
     return "\n".join(lines)
 
 
