@@ -23,6 +23,9 @@ PYTHON = os.path.realpath(sys.executable)
 
 def _inside(path: str) -> bool:
     real = os.path.realpath(path)
+    parts = real.split(os.sep)
+    if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and int(parts[2]) != os.getpid():
+        return False  # another process's files (its memory, its working directory)
     return any(real == root or real.startswith(root + os.sep) for root in ROOTS)
 
 

@@ -105,8 +105,12 @@ def sandbox_env(home: str) -> dict[str, str]:
 
 
 def _guard_roots(workdir: Path) -> list[str]:
+    """What the student's process may open without bubblewrap: never the course repository.
+
+    Not /tmp as a whole either: a course checked out under /tmp would become readable.
+    """
     roots = {sys.base_prefix, sys.prefix, str(workdir), "/usr", "/lib", "/lib64", "/etc",
-             "/dev", "/proc", "/sys", "/tmp", "/bin"}
+             "/dev", "/proc", "/sys", "/bin"}
     return sorted(roots)
 
 
