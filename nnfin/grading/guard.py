@@ -34,13 +34,18 @@ def _loopback(args: tuple) -> bool:
     return isinstance(address, tuple) and address and address[0] in ("127.0.0.1", "localhost", "")
 
 
+PATH_EVENTS = {"open": 1, "os.listdir": 1, "os.scandir": 1, "os.chdir": 1, "os.mkdir": 1,
+               "os.remove": 1, "os.rmdir": 1, "os.rename": 2, "os.link": 2, "os.symlink": 2,
+               "os.truncate": 1, "os.chmod": 1, "os.chown": 1, "os.utime": 1}
+
+
 def _hook(event: str, args: tuple) -> None:
-    if event == "open":
-        path = args[0]
-        if isinstance(path, bytes):
-            path = os.fsdecode(path)
-        if isinstance(path, str) and not _inside(path):
-            raise PermissionError(f"the grader does not allow reading {path}")
+    if event in PATH_EVENTS:
+        for path in args[:PATH_EVENTS[event]]:
+            if isinstance(path, bytes):
+                path = os.fsdecode(path)
+            if isinstance(path, str) and not _inside(path):
+                raise PermissionError(f"the grader does not allow access to {path}")
     elif event in ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.fork", "os.forkpty"):
         executable = args[0] if args else ""
         if not (ALLOW_PROCESSES and event == "subprocess.Popen"

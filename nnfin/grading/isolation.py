@@ -37,7 +37,12 @@ class Limits:
 
 @functools.lru_cache(maxsize=1)
 def bwrap_path() -> str | None:
-    """The bwrap binary if it exists *and* works here (namespaces may be disabled)."""
+    """The bwrap binary if it exists *and* works here (namespaces may be disabled).
+
+    NNFIN_NO_BWRAP=1 forces the fallback, to see what grading does without it.
+    """
+    if os.environ.get("NNFIN_NO_BWRAP"):
+        return None
     path = shutil.which("bwrap")
     if path is None:
         return None
@@ -114,7 +119,8 @@ def _guard_roots(workdir: Path) -> list[str]:
     return sorted(roots)
 
 
-def command(workdir: Path, argv: list[str], bwrap: str | None) -> tuple[list[str], dict, str]:
+def command(workdir: Path, argv: list[str], bwrap: str | None,
+            python_children: bool = False) -> tuple[list[str], dict, str]:
     """The full command line, environment and cwd that run ``argv`` sandboxed.
 
     ``argv`` names files relative to the student's folder, e.g.
@@ -139,12 +145,15 @@ def command(workdir: Path, argv: list[str], bwrap: str | None) -> tuple[list[str
         return cmd + [python, "-I", *argv], env, str(workdir)
     env = sandbox_env(str(workdir))
     env["NNFIN_GUARD_ROOTS"] = os.pathsep.join(_guard_roots(workdir))
+    if python_children:  # the notebook runner starts a kernel (which guards itself again)
+        env["NNFIN_GUARD_PROCESSES"] = "python"
     return [python, "-I", ".grader/guard.py", *argv], env, str(workdir)
 
 
 def popen(workdir: Path, argv: list[str], bwrap: str | None, limits: Limits = Limits(),
-          pass_fds: tuple[int, ...] = (), **kwargs) -> subprocess.Popen:
-    cmd, env, cwd = command(workdir, argv, bwrap)
+          pass_fds: tuple[int, ...] = (), python_children: bool = False,
+          **kwargs) -> subprocess.Popen:
+    cmd, env, cwd = command(workdir, argv, bwrap, python_children)
     return subprocess.Popen(cmd, env=env, cwd=cwd, pass_fds=pass_fds,
                             preexec_fn=lambda: _set_limits(limits), **kwargs)
 

@@ -62,7 +62,8 @@ class SandboxedExecute(NbGraderPreprocessor):
             proc = isolation.popen(
                 work, [".grader/nbexec.py", "submission.ipynb", "executed.ipynb",
                        str(self.cell_timeout)],
-                isolation.bwrap_path(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                isolation.bwrap_path(), python_children=True,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             try:
                 _, err = proc.communicate(timeout=self.total_timeout)
             except subprocess.TimeoutExpired:

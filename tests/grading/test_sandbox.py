@@ -24,6 +24,7 @@ CELLS = [
     "def import_reference():\n    import nnfin.reference.losses as ref\n    return ref.mse([1.0], [0.0])",
     "def network():\n    import socket\n    return socket.create_connection(('127.0.0.1', 22), timeout=2)",
     "def apply(f, x):\n    return f(x)",
+    "import os\ndef grader_cwd():\n    return os.listdir(f'/proc/{os.getppid()}/cwd')",
 ]
 
 
@@ -131,6 +132,6 @@ def test_without_bubblewrap_the_guard_still_blocks_the_grader_files(monkeypatch)
     with StudentProcess(CELLS, call_timeout=5) as process:
         process.start()
         assert process.call("mse", [0.0], [3.0]).value == 9.0
-        for name in ("read_reference", "read_hidden", "import_reference", "network"):
+        for name in ("read_reference", "read_hidden", "import_reference", "network", "grader_cwd"):
             with pytest.raises(StudentError, match="PermissionError"):
                 process.call(name)
