@@ -29,7 +29,7 @@ c.Execute.timeout = 60
 c.Execute.allow_errors = True
 
 try:  # the course's trusted grader (see nnfin/grading); absent on a student's machine
-    from nnfin.grading.nbgrader_hooks import configure_autograde
+    from nnfin.grading.adapter.preprocessors import configure_autograde
 except ImportError:  # pragma: no cover - student environments never grade
     pass
 else:

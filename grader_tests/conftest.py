@@ -6,4 +6,4 @@ nnfin/grading/pytest_plugin.py). ``pytest grader_tests`` grades the model
 answers in source/; ``--submission NOTEBOOK`` grades any notebook.
 """
 
-pytest_plugins = ["nnfin.grading.pytest_plugin"]
+pytest_plugins = ["nnfin.grading.checks.pytest_plugin"]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nnfin import numerics
-from nnfin.grading.checks import CheckFailed, expect_array, expect_close, expect_float
+from nnfin.grading.checks.expect import CheckFailed, expect_array, expect_close, expect_float
 from nnfin.reference import losses as ref
 from nnfin.reference import trading
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from nnfin.grading.checks import (
+from nnfin.grading.checks.expect import (
     CheckFailed,
     expect_array,
     expect_close,
@@ -21,8 +21,8 @@ from nnfin.grading.checks import (
     expect_int,
     expect_str,
 )
-from nnfin.grading.proxy import StudentError
-from nnfin.grading.wire import PyFunc
+from nnfin.grading.engine.proxy import StudentError
+from nnfin.grading.sandbox.wire import PyFunc
 from nnfin.numerics import FD_STEP
 from nnfin.reference import gradient_descent as ref
 

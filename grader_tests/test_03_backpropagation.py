@@ -14,7 +14,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from nnfin.grading.checks import (
+from nnfin.grading.checks.expect import (
     CheckFailed,
     expect_array,
     expect_close,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnfin.grading.checks import CheckFailed, expect_array, expect_close, expect_float
+from nnfin.grading.checks.expect import CheckFailed, expect_array, expect_close, expect_float
 from nnfin.reference import backprop, training
 from nnfin.reference import early_stopping as ref_es
 from nnfin.reference import multiple_testing as ref_mt

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from nnfin.course import assignments, release
+from nnfin.coursedir import assignments, release
 from nnfin.grading import notebook
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from nnfin.course import REPO, assignments
+from nnfin.coursedir import REPO, assignments
 from nnfin.grading import notebook
 
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nnfin.course import REPO, assignments, nbgrader, release
-from nnfin.grading import isolation, report, staging
-from nnfin.grading.nbgrader_hooks import results_path
+from nnfin.coursedir import REPO, assignments, nbgrader, release
+from nnfin.grading import report
+from nnfin.grading.adapter.preprocessors import results_path
+from nnfin.grading.engine import isolation, staging
 
 STAGED = Path("build") / "staged"
 LOGS = Path("build") / "logs"

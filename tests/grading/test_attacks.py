@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nnfin.grading import notebook
-from nnfin.grading.runner import run_hidden_checks
+from nnfin.grading.checks.runner import run_hidden_checks
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT, CELL, TEST = "01_losses", "mse", "test_mse"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nnfin.course import assignments
+from nnfin.coursedir import assignments
 from nnfin.grading import notebook
-from nnfin.grading.runner import checks_module, run_hidden_checks
+from nnfin.grading.checks.runner import checks_module, run_hidden_checks
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = assignments(REPO / "source")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nnfin.grading import notebook
-from nnfin.grading.runner import run_hidden_checks
+from nnfin.grading.checks.runner import run_hidden_checks
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnfin.course import assignments, release
+from nnfin.coursedir import assignments, release
 from nnfin.grading import demo, notebook, pipeline
-from nnfin.grading.nbgrader_hooks import results_path
+from nnfin.grading.adapter.preprocessors import results_path
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = assignments(REPO / "source")

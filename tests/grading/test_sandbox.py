@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnfin.grading import isolation, wire
-from nnfin.grading.proxy import StudentError, StudentProcess
-from nnfin.grading.pytest_plugin import REPO
+from nnfin.grading.checks.pytest_plugin import REPO
+from nnfin.grading.engine import isolation
+from nnfin.grading.engine.proxy import StudentError, StudentProcess
+from nnfin.grading.sandbox import wire
 
 CELLS = [
     "import numpy as np\n"

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from nnfin.grading import notebook
-from nnfin.grading.staging import stage
+from nnfin.grading.engine.staging import stage
 
 
 def _meta(gid: str, **flags) -> dict:

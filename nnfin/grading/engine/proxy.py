@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnfin.grading import isolation, wire
+from nnfin.grading.engine import isolation
+from nnfin.grading.sandbox import wire
 
 CELL_TIMEOUT = 30.0
 CALL_TIMEOUT = 20.0

@@ -31,9 +31,10 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Integer
 
-from nnfin.grading import isolation, notebook
-from nnfin.grading.proxy import StudentProcess
-from nnfin.grading.runner import CheckReport, run_hidden_checks, submission_seed
+from nnfin.grading import notebook
+from nnfin.grading.checks.runner import CheckReport, run_hidden_checks, submission_seed
+from nnfin.grading.engine import isolation
+from nnfin.grading.engine.proxy import StudentProcess
 
 
 def results_path(root: Path, student: str, assignment: str) -> Path:

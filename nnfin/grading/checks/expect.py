@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from nnfin import numerics
-from nnfin.grading import wire
+from nnfin.grading.sandbox import wire
 from nnfin.reference.gradcheck import numerical_gradient
 
 

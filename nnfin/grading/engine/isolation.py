@@ -81,7 +81,7 @@ def _set_limits(limits: Limits) -> None:
 
 def install_runtime(workdir: Path) -> None:
     """Copy the standalone sandbox scripts into the student's folder."""
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1] / "sandbox"
     runtime = workdir / ".grader"
     runtime.mkdir(exist_ok=True)
     for name in RUNTIME_FILES:

@@ -23,10 +23,10 @@ import numpy as np
 import pytest
 
 from nnfin.grading import notebook
-from nnfin.grading.checks import CheckFailed
-from nnfin.grading.proxy import StudentError, StudentProcess
+from nnfin.grading.checks.expect import CheckFailed
+from nnfin.grading.engine.proxy import StudentError, StudentProcess
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @dataclass

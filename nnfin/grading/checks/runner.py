@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from nnfin.grading import pytest_plugin
-from nnfin.grading.proxy import StudentError, StudentProcess
+from nnfin.grading.checks import pytest_plugin
+from nnfin.grading.engine.proxy import StudentError, StudentProcess
 
-GRADER_TESTS = Path(__file__).resolve().parents[2] / "grader_tests"
+GRADER_TESTS = Path(__file__).resolve().parents[3] / "grader_tests"
 
 
 @dataclass
