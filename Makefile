@@ -13,12 +13,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: setup release check-release grade demo test lint clean help
+.PHONY: setup release check-release grade demo test lint clean help bench
 
 help:
 	@echo "make demo   - set up, build release/, grade the demo class, print where to look"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make release / make grade / make lint / make clean"
+	@echo "make bench  - time plain nbgrader vs our grader on a class of model answers (BENCH_ARGS=\"--students 2\")"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +33,13 @@ $(STAMP): $(PY) constraints.txt pyproject.toml
 	    (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null 2>&1 \
 	      || echo "could not install bubblewrap; grading will say what is not isolated"; \
 	  fi; }
-	$(PY) -m nnfin.grading.isolation --install-hint
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium, the browser of tests/browser (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+	      || echo "could not install chromium; the browser tests will be skipped"; \
+	  fi; }
+	$(PY) -m nnfin.grading.engine.isolation --install-hint
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -40,17 +47,25 @@ setup: $(STAMP)
 release: setup
 	$(PY) -m nnfin.course release
 
+# JOBS=N grades N submissions at once (default: one per core); UNSANDBOXED=1 grades without
+# bubblewrap (student code is then NOT isolated; grading refuses otherwise).
+JOBS ?=
+GRADE_FLAGS = --jobs "$(JOBS)" $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsandboxed)
+
 grade: setup
-	$(PY) -m nnfin.course grade
+	$(PY) -m nnfin.course grade $(GRADE_FLAGS)
 
 demo: release
-	$(PY) -m nnfin.course demo
+	$(PY) -m nnfin.course demo $(GRADE_FLAGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
 
 test: setup lint
 	$(PY) -m pytest -n 2 --dist loadfile tests
+
+bench: setup
+	$(PY) bench/grade_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) autograded/*/ feedback submitted gradebook.db grades.csv reports

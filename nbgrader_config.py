@@ -15,6 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "nnfin-module3"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+# A course-local exchange (git-ignored): release, fetch, submit and collect work on one machine.
+c.Exchange.root = os.path.join(HERE, "exchange")
 # Data files (.npz) travel with each assignment; checkpoints never do.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
@@ -30,7 +32,9 @@ c.Execute.allow_errors = True
 
 try:  # the course's trusted grader (see nnfin/grading); absent on a student's machine
     from nnfin.grading.adapter.preprocessors import configure_autograde
+    from nnfin.grading.adapter.sanitize import configure_rendering
 except ImportError:  # pragma: no cover - student environments never grade
     pass
 else:
     configure_autograde(c)
+    configure_rendering(c)  # feedback and formgrader pages render student content inert

@@ -21,7 +21,7 @@ from nnfin.grading.checks.expect import (
     expect_int,
     expect_str,
 )
-from nnfin.grading.engine.proxy import StudentError
+from nnfin.grading.engine.session import StudentError
 from nnfin.grading.sandbox.wire import PyFunc
 from nnfin.numerics import FD_STEP
 from nnfin.reference import gradient_descent as ref

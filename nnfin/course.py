@@ -37,13 +37,24 @@ def _arrays(dataset: dict) -> dict:
     return {k: np.asarray(v) for k, v in dataset.items()}
 
 
+def _jobs(text: str) -> int | None:
+    """JOBS from make: empty means one worker per core."""
+    return int(text) if text.strip() else None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m nnfin.course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("release", help="regenerate release/ from source/")
     sub.add_parser("data", help="rewrite the data files from the reference generator")
-    sub.add_parser("grade", help="grade every submission under submitted/")
-    sub.add_parser("demo", help="install the demo class, grade it and print where to look")
+    for name, text in (("grade", "grade every submission under submitted/"),
+                       ("demo", "install the demo class, grade it and print where to look")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+        command.add_argument("--jobs", type=_jobs, default=None,
+                             help="submissions graded at once (default: one per core)")
+        command.add_argument("--unsandboxed", action="store_true",
+                             help="grade even without bubblewrap (student code is then NOT isolated)")
     args = parser.parse_args(argv)
     if args.command == "release":
         for path in release():
@@ -54,10 +65,8 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from nnfin.grading import pipeline
 
-        if args.command == "grade":
-            pipeline.main_grade()
-        else:
-            pipeline.main_demo()
+        run = pipeline.main_grade if args.command == "grade" else pipeline.main_demo
+        run(args.root.resolve(), args.jobs, args.unsandboxed)
 
 
 if __name__ == "__main__":

@@ -1,31 +1,37 @@
-"""Grade a whole class: stage, autograde, feedback, export, summary and report.
+"""Grade a whole class: stage, run every submission once on the pool, record through nbgrader.
 
-``make grade`` runs `main_grade`: every ``submitted/<student>/<assignment>/``
-is staged (repaired where safe), graded by ``nbgrader autograde`` with the
-sandbox and the hidden checks plugged in, then nbgrader writes the feedback and
-``grades.csv``. One submission's failure never stops the batch: it is recorded
-with its reason, and the next submission is graded.
+``make grade`` runs `main_grade`. One long-lived process (this one) stages each
+``submitted/<student>/<assignment>/``, hands the submissions to an executor of
+warm sandboxed workers, and, as each result comes back, has nbgrader record it
+(autograde through its Python API, with the engine's results in place of
+execution). This process is the only writer of the gradebook. Then nbgrader
+writes the feedback and ``grades.csv``. One submission's failure never stops
+the batch: it is recorded with its reason, and the batch goes on.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
+import time
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from nnfin.coursedir import REPO, assignments, nbgrader, release
-from nnfin.grading import report
-from nnfin.grading.adapter.preprocessors import results_path
-from nnfin.grading.engine import isolation, staging
+from nnfin.coursedir import REPO, assignments
+from nnfin.grading import notebook, report
+from nnfin.grading.adapter import gradebook
+from nnfin.grading.adapter.preprocessors import RESULTS
+from nnfin.grading.checks.runner import submission_seed
+from nnfin.grading.engine import isolation, local, pool, staging
+from nnfin.grading.engine.containment import SubmissionLimits
+from nnfin.grading.engine.grade import Job, JobResult, grade_job
 
 STAGED = Path("build") / "staged"
-LOGS = Path("build") / "logs"
-AUTOGRADE_TIMEOUT = 20 * 60
+STATS = Path("build") / "grade_stats.json"
 
 
 @dataclass
@@ -40,6 +46,8 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     parts: dict[str, dict] = field(default_factory=dict)
     submitted: bool = True
+    cells_seconds: float = 0.0
+    sandbox: str = ""
 
     @property
     def percent(self) -> float:
@@ -52,89 +60,120 @@ def _students(submitted: Path) -> list[str]:
     return sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def grade_one(root: Path, student: str, assignment: str, extra: tuple[str, ...] = ()) -> Outcome:
-    """Stage and autograde one submission; never raises for a bad submission."""
-    outcome = Outcome(student, assignment)
+def limits_from_config(config) -> SubmissionLimits:
+    """``c.SubmissionLimits.<name> = value`` in nbgrader_config.py overrides a default."""
+    section = config.get("SubmissionLimits", {})
+    known = set(SubmissionLimits.__dataclass_fields__)
+    return SubmissionLimits(**{k: int(v) for k, v in section.items() if k in known})
+
+
+def _stage(root: Path, student: str, assignment: str, course_id: str,
+           outcome: Outcome, limits: SubmissionLimits) -> Job | None:
+    """Repair a copy of the submission and turn it into a job (None: nothing to run)."""
     student_dir = root / "submitted" / student / assignment
     if not student_dir.is_dir():
         outcome.submitted = False
         outcome.problems.append("no submission")
-        return outcome
+        return None
     target = root / STAGED / student / assignment
     shutil.rmtree(target, ignore_errors=True)
     staged = staging.stage(student_dir, assignment, root / "release" / assignment, target)
     outcome.problems += staged.problems
-    sidecar = results_path(root, student, assignment)
-    sidecar.unlink(missing_ok=True)
-    sidecar.parent.mkdir(parents=True, exist_ok=True)
-    sidecar.with_suffix(".staging.json").write_text(json.dumps(staged.problems))
-    log = root / LOGS / f"{student}__{assignment}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        done = nbgrader("autograde", assignment, "--student", student, "--force",
-                        f"--CourseDirectory.submitted_directory={STAGED}", *extra, cwd=root,
-                        check=False,
-                        timeout=AUTOGRADE_TIMEOUT)
-        log.write_text(done.stdout + done.stderr)
-        if done.returncode != 0 and staged.gradable:
-            outcome.problems.append(f"nbgrader could not grade this submission (see {log})")
-    except subprocess.TimeoutExpired:
-        outcome.problems.append(f"grading took longer than {AUTOGRADE_TIMEOUT // 60} minutes "
-                                "and was stopped")
-    if sidecar.exists():
-        data = json.loads(sidecar.read_text())
-        outcome.parts = data.get("parts", {})
-        outcome.problems += [p for p in data.get("problems", []) if p not in outcome.problems]
-    return outcome
+    notebooks = sorted(target.glob("*.ipynb"))
+    if not staged.gradable or not notebooks:
+        return None
+    nb = notebook.read(notebooks[0])
+    code = [(c.get("id") or f"cell-{i}", c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    return Job(student, assignment, submission_seed(course_id, assignment, student),
+               [(cid, c.source) for cid, c in code], local.read_files(target), limits,
+               test_cells={cid for cid, c in code if notebook.is_test_cell(c)})
 
 
-def _fill_scores(root: Path, outcomes: list[Outcome]) -> None:
-    """Read the scores back from nbgrader's gradebook, the record of truth."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(_db_url(root), course_id=_course_id(root)) as gb:
-        for outcome in outcomes:
-            assignment = gb.find_assignment(outcome.assignment)
-            outcome.max_score = sum(c.max_score for nb in assignment.notebooks
-                                    for c in nb.grade_cells if c.cell_type == "code")
-            try:
-                sub = gb.find_submission(outcome.assignment, outcome.student)
-            except MissingEntry:
-                continue
-            for nb in sub.notebooks:
-                for grade in nb.grades:
-                    if grade.cell_type == "code":
-                        outcome.score += grade.score
-                    elif grade.needs_manual_grade:
-                        outcome.manual_pending += grade.max_score
-
-
-def _db_url(root: Path) -> str:
-    return "sqlite:///" + str(root / "gradebook.db")
-
-
-def _course_id(root: Path) -> str:
-    return "nnfin-module3"
+def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool:
+    """nbgrader records the submission (with the engine's result, or as not gradable)."""
+    if result is not None:
+        RESULTS[(outcome.student, outcome.assignment)] = result
+        outcome.parts = result.parts
+        outcome.problems += [p for p in result.problems if p not in outcome.problems]
+        outcome.cells_seconds = result.cells_seconds
+        outcome.sandbox = result.sandbox
+        for line in result.internal:
+            print(f"hidden check error ({outcome.student}/{outcome.assignment}): {line}", file=sys.stderr)
+    if result is None or not result.graded:
+        gradebook.record_zero(api, outcome.assignment, outcome.student)
+        return False
+    done = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
+    RESULTS.pop((outcome.student, outcome.assignment), None)
+    if not done.get("success"):
+        log = root / "build" / "logs" / f"{outcome.student}__{outcome.assignment}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(str(done.get("log", "")) + "\n" + str(done.get("error", "")))
+        outcome.problems.append(f"nbgrader could not record this submission (see {log})")
+        return False
+    return True
 
 
-def grade_class(root: Path = REPO, progress: bool = True,
-                extra: tuple[str, ...] = ()) -> list[Outcome]:
-    """Grade every submission under ``root/submitted``; return one outcome per pair."""
-    students = _students(root / "submitted")
+def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = True,
+                executor: Executor | None = None, limits: SubmissionLimits | None = None) -> list[Outcome]:
+    """Grade every submission under ``root/submitted``; return one outcome per (student, assignment)."""
+    started = time.perf_counter()
+    api = gradebook.api(root, STAGED)
+    course_id = api.coursedir.course_id
+    limits = limits or limits_from_config(api.config)
     names = assignments(root / "source")
-    pairs = [(s, a) for s in students for a in names]
-    outcomes = []
-    bar = tqdm(pairs, desc="grading", unit="submission", disable=None if progress else True,
+    outcomes: list[Outcome] = []
+    work: list[tuple[Outcome, Job]] = []
+    for student in _students(root / "submitted"):
+        for assignment in names:
+            outcome = Outcome(student, assignment)
+            outcomes.append(outcome)
+            job = _stage(root, student, assignment, course_id, outcome, limits)
+            if job is not None:
+                work.append((outcome, job))
+            elif outcome.submitted:
+                _record(api, root, outcome, None)
+    own = executor is None
+    executor = executor or pool.local_pool(jobs)
+    bar = tqdm(total=len(work), desc="grading", unit="submission", disable=None if progress else True,
                file=sys.stderr)
-    for student, assignment in bar:
-        bar.set_postfix_str(f"{student}/{assignment}")
-        outcomes.append(grade_one(root, student, assignment, extra))
-    bar.close()
-    _fill_scores(root, outcomes)
-    for assignment in names:
-        nbgrader("generate_feedback", assignment, "--force", cwd=root, check=False)
-    nbgrader("export", cwd=root, check=False)
+    try:
+        futures: dict[Future, Outcome] = {executor.submit(grade_job, job): o for o, job in work}
+        feedback: dict[Future, Outcome] = {}
+        for future in as_completed(futures):
+            outcome = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - the executor failed, not the student
+                result = None
+                outcome.problems.append("this submission could not be graded because the grader "
+                                        "failed; your instructor has the details")
+                print(f"grading {outcome.student}/{outcome.assignment} failed: {exc!r}", file=sys.stderr)
+            if _record(api, root, outcome, result):
+                job = executor.submit(gradebook.feedback, root, outcome.assignment, outcome.student)
+                feedback[job] = outcome
+            bar.update(1)
+            bar.set_postfix_str(f"{outcome.student}/{outcome.assignment}")
+        for future in as_completed(feedback):
+            outcome = feedback[future]
+            if future.exception() is not None or not future.result():
+                outcome.problems.append("nbgrader could not write this submission's feedback")
+    finally:
+        bar.close()
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+    gradebook.fill_scores(api, outcomes)
+    gradebook.export(root, api)
+    _write_stats(root, outcomes, jobs or pool.default_jobs(), time.perf_counter() - started)
     return outcomes
+
+
+def _write_stats(root: Path, outcomes: list[Outcome], jobs: int, wall: float) -> None:
+    rows = [{"student": o.student, "assignment": o.assignment, "cells_seconds": o.cells_seconds,
+             "score": o.score, "max_score": o.max_score, "problems": o.problems, "parts": o.parts}
+            for o in outcomes if o.submitted]
+    path = root / STATS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"jobs": jobs, "wall_seconds": wall, "submissions": rows}, indent=1))
 
 
 def summary_table(outcomes: list[Outcome]) -> str:
@@ -152,8 +191,7 @@ def summary_table(outcomes: list[Outcome]) -> str:
         got, out_of = sum(o.score for o in row), sum(o.max_score for o in row)
         total = 100.0 * got / out_of if out_of else 0.0
         lines.append(f"{s:<{width}}  " + "  ".join(f"{c:>24}" for c in cells) + f"  {total:5.1f}%")
-    problems = [(o.student, o.assignment, p) for o in outcomes for p in o.problems
-                if o.submitted]
+    problems = [(o.student, o.assignment, p) for o in outcomes for p in o.problems if o.submitted]
     if problems:
         lines += ["", "Problems (each cost only its own submission's points):"]
         lines += [f"  {s}/{a}: {p}" for s, a, p in problems]
@@ -162,6 +200,8 @@ def summary_table(outcomes: list[Outcome]) -> str:
     pending = sum(o.manual_pending for o in outcomes)
     if pending:
         lines.append(f"{pending:g} points of written answers are waiting for a grader.")
+    sandboxes = {o.sandbox for o in outcomes if o.sandbox}
+    lines += [f"Student code ran {s}." for s in sorted(sandboxes)]
     return "\n".join(lines)
 
 
@@ -171,23 +211,33 @@ def print_where_to_look(root: Path) -> None:
     print(f"Feedback:   {root / 'feedback'}/<student>/<assignment>/*.html")
     print(f"Autograded: {root / 'autograded'}/<student>/<assignment>/")
     print(f"Report:     {root / report.REPORT}")
-    print(f"Sandbox:    student code ran {isolation.describe()}")
 
 
-def main_grade(root: Path = REPO) -> list[Outcome]:
+def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False,
+               fresh_release: bool = True) -> list[Outcome]:
     if not (root / "submitted").is_dir():
         raise SystemExit("no submitted/ folder: collect submissions into "
                          "submitted/<student>/<assignment>/<notebook>.ipynb first")
-    release(root)
-    outcomes = grade_class(root)
+    if unsandboxed:
+        import os
+
+        os.environ["NNFIN_UNSANDBOXED"] = "1"
+    try:
+        isolation.choose(local.unsandboxed_ok())
+    except isolation.SandboxUnavailable as exc:
+        raise SystemExit(f"refusing to grade: {exc}") from None
+    if fresh_release:
+        gradebook.release(root)
+    outcomes = grade_class(root, jobs)
     print(summary_table(outcomes))
     report.write(root, outcomes)
     print_where_to_look(root)
     return outcomes
 
 
-def main_demo(root: Path = REPO) -> list[Outcome]:
+def main_demo(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False) -> list[Outcome]:
     from nnfin.grading import demo
 
+    gradebook.release(root)
     demo.install(root)
-    return main_grade(root)
+    return main_grade(root, jobs, unsandboxed, fresh_release=False)

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from nnfin.grading.checks.pytest_plugin import REPO
-from nnfin.grading.engine import isolation
-from nnfin.grading.engine.proxy import StudentError, StudentProcess
+from nnfin.grading.engine import isolation, local
+from nnfin.grading.engine.containment import SubmissionLimits
+from nnfin.grading.engine.session import StudentError
 from nnfin.grading.sandbox import wire
 
 CELLS = [
@@ -31,8 +32,8 @@ CELLS = [
 
 @pytest.fixture(scope="module")
 def student():
-    with StudentProcess(CELLS, call_timeout=3, cell_timeout=10) as process:
-        process.start()
+    with local.session(CELLS, None, SubmissionLimits(call_seconds=3, cell_seconds=10)) as process:
+        process.load()
         yield process
 
 
@@ -102,8 +103,8 @@ def test_missing_function_has_a_student_message(student):
 
 def test_endless_loop_at_load_time_skips_only_that_cell():
     cells = ["x = 1", "while True:\n    pass", "def f():\n    return x + 1"]
-    with StudentProcess(cells, cell_timeout=2) as process:
-        process.start()
+    with local.session(cells, None, SubmissionLimits(cell_seconds=2)) as process:
+        process.load()
         assert process.call("f").value == 2
         assert [r.index for r in process.failed_cells()] == [1]
         assert "endless loop" in process.events[0]
@@ -127,12 +128,9 @@ def test_wire_keeps_exact_types():
     assert wire.decode(wire.encode(np.float64(2.5))) == 2.5
 
 
-def test_without_bubblewrap_the_guard_still_blocks_the_grader_files(monkeypatch):
+def test_without_bubblewrap_grading_refuses_unless_the_instructor_opts_in(monkeypatch):
     monkeypatch.setattr(isolation, "bwrap_path", lambda: None)
+    with pytest.raises(isolation.SandboxUnavailable, match="apt-get install bubblewrap"):
+        isolation.choose(unsandboxed_ok=False)
+    assert isolation.choose(unsandboxed_ok=True) is None
     assert "NOT isolated" in isolation.describe(None)
-    with StudentProcess(CELLS, call_timeout=5) as process:
-        process.start()
-        assert process.call("mse", [0.0], [3.0]).value == 9.0
-        for name in ("read_reference", "read_hidden", "import_reference", "network", "grader_cwd"):
-            with pytest.raises(StudentError, match="PermissionError"):
-                process.call(name)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import CheckCellMetadata
+from nbgrader.utils import compute_checksum
 
+from nnfin.coursedir import nbgrader
 from nnfin.grading import notebook
 from nnfin.grading.engine.staging import stage
+from tests.grading import staging_edits as edits
 
 
 def _meta(gid: str, **flags) -> dict:
@@ -114,3 +122,130 @@ def test_an_edited_test_cell_is_reported(tmp_path):
 
     result = _stage(tmp_path, release, _submit(tmp_path, release, edit=weaken))
     assert any("'test_mse' was edited" in p for p in result.problems)
+
+
+# --- harmless structural edits on the real 01_losses notebook ---------------------------------------
+
+RELEASE = edits.REPO / "release" / edits.ASSIGNMENT
+
+
+def _stage_edit(tmp_path: Path, release: Path, name: str, target: Path):
+    """Stage the answered notebook with one edit; return the result, the staged notebook and the names."""
+    nb = edits.answered(release)
+    expected = edits.EDITS[name](nb)
+    folder = tmp_path / "incoming" / name / edits.ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / edits.NOTEBOOK)
+    before = (folder / edits.NOTEBOOK).read_bytes()
+    result = stage(folder, edits.ASSIGNMENT, release, target)
+    assert (folder / edits.NOTEBOOK).read_bytes() == before, "student files changed"
+    return result, notebook.read(target / edits.NOTEBOOK), expected
+
+
+def _grading_cells(nb) -> list[tuple[str, str, dict]]:
+    """Every cell with grading metadata, as (grade_id, cell type, metadata), in grade_id order."""
+    return sorted(((notebook.grade_id(c), c.cell_type, notebook.nbgrader_meta(c)) for c in nb.cells
+                   if notebook.nbgrader_meta(c)), key=lambda entry: entry[0])
+
+
+def _assert_nbgrader_accepts(staged, release) -> None:
+    """nbgrader's own checks: valid metadata, unique ids, and every locked cell's checksum."""
+    CheckCellMetadata().preprocess(staged, {})
+    for original in release.cells:
+        meta = notebook.nbgrader_meta(original)
+        if meta.get("locked"):
+            assert compute_checksum(edits.cell(staged, meta["grade_id"])) == meta["checksum"]
+
+
+@pytest.mark.parametrize("name", edits.EDITS)
+def test_a_harmless_edit_costs_no_points(tmp_path, name):
+    result, staged, expected = _stage_edit(tmp_path, RELEASE, name, tmp_path / "staged")
+    release = notebook.read(RELEASE / edits.NOTEBOOK)
+    assert result.gradable
+    assert _grading_cells(staged) == _grading_cells(release)
+    answered = edits.answered(RELEASE)
+    for answer in answered.cells:
+        if notebook.nbgrader_meta(answer).get("solution"):
+            assert edits.cell(staged, notebook.grade_id(answer)).source == answer.source
+    _assert_nbgrader_accepts(staged, release)
+    assert len(result.problems) == len(expected), result.problems
+    for gid in expected:
+        assert any(f"'{gid}'" in p for p in result.problems), (gid, result.problems)
+
+
+def test_the_real_submission_passes_untouched(tmp_path):
+    nb = edits.answered(RELEASE)
+    folder = tmp_path / "incoming" / "ana" / edits.ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / edits.NOTEBOOK)
+    result = stage(folder, edits.ASSIGNMENT, RELEASE, tmp_path / "staged")
+    assert result.problems == []
+    assert notebook.read(tmp_path / "staged" / edits.NOTEBOOK).cells == nb.cells
+
+
+def test_a_duplicated_answer_keeps_both_texts_but_one_label(tmp_path):
+    result, staged, _ = _stage_edit(tmp_path, RELEASE, "answer_duplicated", tmp_path / "staged")
+    index = staged.cells.index(edits.cell(staged, "mse"))
+    twin = staged.cells[index + 1]
+    assert twin.source == staged.cells[index].source and not notebook.nbgrader_meta(twin)
+    assert result.problems == [f"cell {index + 2} carried the grading label 'mse' but is not that cell of "
+                               "the assignment; it was kept as an ordinary cell"]
+
+
+def test_a_repair_is_reported_in_plain_words(tmp_path):
+    result, _, _ = _stage_edit(tmp_path, RELEASE, "grade_off_on_test", tmp_path / "staged")
+    assert result.problems == ["the cell 'test_rmse' had its grading metadata changed (grade switched off); "
+                               "it was restored from the assignment"]
+
+
+# --- the real nbgrader autograde (without executing the notebooks) -----------------------------------
+
+CONFIG = """c = get_config()
+c.CourseDirectory.course_id = "staging-test"
+# nbgrader's own autograde steps, except Execute: a clean run gives every test its points
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.IgnorePattern", "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata",
+]
+"""
+
+
+@pytest.fixture(scope="module")
+def autograded(tmp_path_factory):
+    """One temporary course: the real source, every edit staged as a student, one `nbgrader autograde`."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copytree(edits.REPO / "source" / edits.ASSIGNMENT, course / "source" / edits.ASSIGNMENT)
+    (course / "nbgrader_config.py").write_text(CONFIG)
+    nbgrader("generate_assignment", edits.ASSIGNMENT, cwd=course)
+    release = course / "release" / edits.ASSIGNMENT
+    for name in edits.EDITS:
+        _stage_edit(course, release, name, course / "submitted" / name / edits.ASSIGNMENT)
+    done = nbgrader("autograde", edits.ASSIGNMENT, cwd=course, check=False)
+    with pytest.MonkeyPatch.context() as env:  # the gradebook runs `alembic` from the venv
+        env.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="staging-test") as gb:
+            scores = {name: _code_scores(gb, name) for name in edits.EDITS}
+    return course, done.stdout + done.stderr, scores
+
+
+def _code_scores(gb: Gradebook, student: str) -> dict[str, float] | None:
+    """The autograder's score of every code test, as nbgrader's gradebook recorded it."""
+    try:
+        graded = gb.find_submission_notebook(Path(edits.NOTEBOOK).stem, edits.ASSIGNMENT, student)
+    except MissingEntry:
+        return None
+    return {grade.name: grade.auto_score for grade in graded.grades if grade.cell_type == "code"}
+
+
+@pytest.mark.parametrize("name", edits.EDITS)
+def test_nbgrader_autograde_gives_every_test_its_points(autograded, name):
+    course, log, scores = autograded
+    release = notebook.read(course / "release" / edits.ASSIGNMENT / edits.NOTEBOOK)
+    tests = {notebook.grade_id(c): float(notebook.nbgrader_meta(c)["points"])
+             for c in release.cells if notebook.is_test_cell(c)}
+    assert (course / "autograded" / name / edits.ASSIGNMENT / edits.NOTEBOOK).exists(), log
+    assert scores[name] == tests
+    mine = log.split(f"submitted/{name}/")[1].split("Sanitizing")[0]
+    for complaint in ("has changed", "does not exist in the database", "exists multiple times", "ERROR"):
+        assert complaint not in mine, mine

@@ -5,7 +5,7 @@ A hidden check is a pytest test marked with the grade cell it scores::
     @pytest.mark.grade("test_mse", points=2)
     def test_mse_on_a_batch(student, rng): ...
 
-Fixtures: ``student`` (the sandboxed `StudentProcess` wrapped so that every
+Fixtures: ``student`` (the sandboxed `StudentSession` wrapped so that every
 call is also checked for in-place mutation of its inputs) and ``rng`` (a numpy
 Generator seeded per submission and per test, so regrading is reproducible).
 Run directly, ``pytest grader_tests`` grades the model answers in source/;
@@ -24,7 +24,7 @@ import pytest
 
 from nnfin.grading import notebook
 from nnfin.grading.checks.expect import CheckFailed
-from nnfin.grading.engine.proxy import StudentError, StudentProcess
+from nnfin.grading.engine.session import StudentError, StudentSession
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[3]
 class Context:
     """What the runner hands to a pytest session it starts in-process."""
 
-    process: StudentProcess
+    process: StudentSession
     seed: int
     results: list = field(default_factory=list)
 
@@ -44,7 +44,7 @@ CONTEXT: Context | None = None
 class Student:
     """The hidden checks' view of the student: plain data in, plain data out."""
 
-    def __init__(self, process: StudentProcess) -> None:
+    def __init__(self, process: StudentSession) -> None:
         self.process = process
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -86,10 +86,13 @@ def student(request: pytest.FixtureRequest) -> Student:
     if CONTEXT is not None:
         yield Student(CONTEXT.process)
         return
+    from nnfin.grading.engine import local
+
     path = request.config.getoption("--submission") or _source_notebook(request.module)
     nb = notebook.read(path)
-    with StudentProcess(notebook.student_code_cells(nb), files=Path(path).parent) as process:
-        yield Student(process)
+    with local.session(notebook.student_code_cells(nb), Path(path).parent) as session:
+        session.load()
+        yield Student(session)
 
 
 @pytest.fixture

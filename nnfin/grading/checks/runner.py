@@ -1,4 +1,4 @@
-"""Run one assignment's hidden checks against one student's sandboxed process."""
+"""Run one assignment's hidden checks (pytest, in the trusted process) against one student's session."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nnfin.grading.checks import pytest_plugin
-from nnfin.grading.engine.proxy import StudentError, StudentProcess
+from nnfin.grading.engine.session import StudentSession
 
 GRADER_TESTS = Path(__file__).resolve().parents[3] / "grader_tests"
 
@@ -52,41 +52,40 @@ def checks_module(assignment: str) -> Path:
     return GRADER_TESTS / f"test_{assignment}.py"
 
 
-def run_hidden_checks(assignment: str, cells: list[str], files: Path | None, seed: int,
-                      process: StudentProcess | None = None) -> CheckReport:
-    """Load the student's cells in a sandbox and score every grade cell of ``assignment``."""
+def run_checks(assignment: str, session: StudentSession, seed: int) -> CheckReport:
+    """Score every grade cell of ``assignment`` from the hidden checks, asking ``session``."""
     module = checks_module(assignment)
     if not module.exists():
         raise FileNotFoundError(f"no hidden checks for assignment {assignment!r}: {module}")
-    owned = process is None
-    process = process or StudentProcess(cells, files=files)
+    context = pytest_plugin.Context(process=session, seed=seed)
+    pytest_plugin.CONTEXT = context
     try:
-        try:
-            process.start()
-        except StudentError as exc:
-            process.events.append(f"your code could not be loaded: {exc}")
-        context = pytest_plugin.Context(process=process, seed=seed)
-        pytest_plugin.CONTEXT = context
-        try:
-            quiet_out, quiet_err = io.StringIO(), io.StringIO()
-            with contextlib.redirect_stdout(quiet_out), contextlib.redirect_stderr(quiet_err):
-                pytest.main([str(module), "-q", "--assert=plain", "-p", "no:cacheprovider",
-                             "-o", "addopts=", "--rootdir", str(GRADER_TESTS),
-                             "-W", "ignore::pytest.PytestAssertRewriteWarning"])
-        finally:
-            pytest_plugin.CONTEXT = None
-        parts: dict[str, PartResult] = {}
-        for row in context.results:
-            part = parts.setdefault(row["grade_id"], PartResult(row["grade_id"]))
-            part.max_score += row["points"]
-            if row["passed"]:
-                part.score += row["points"]
-            elif row["message"] not in part.messages:
-                part.messages.append(row["message"])
-            if row["internal"]:
-                part.internal.append(f"{row['test']}: {row['internal']}")
-        failed = [f"code cell {r.index + 1}: {r.error}" for r in process.failed_cells()]
-        return CheckReport(seed, parts, failed, list(process.events))
+        quiet_out, quiet_err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(quiet_out), contextlib.redirect_stderr(quiet_err):
+            pytest.main([str(module), "-q", "--assert=plain", "-p", "no:cacheprovider",
+                         "-p", "no:xdist", "-p", "no:randomly", "-o", "addopts=",
+                         "--rootdir", str(GRADER_TESTS),
+                         "-W", "ignore::pytest.PytestAssertRewriteWarning"])
     finally:
-        if owned:
-            process.close()
+        pytest_plugin.CONTEXT = None
+    parts: dict[str, PartResult] = {}
+    for row in context.results:
+        part = parts.setdefault(row["grade_id"], PartResult(row["grade_id"]))
+        part.max_score += row["points"]
+        if row["passed"]:
+            part.score += row["points"]
+        elif row["message"] not in part.messages:
+            part.messages.append(row["message"])
+        if row["internal"]:
+            part.internal.append(f"{row['test']}: {row['internal']}")
+    failed = [f"code cell {r.index + 1}: {r.error}" for r in session.failed_cells()]
+    return CheckReport(seed, parts, failed, list(session.events) + session.limit_messages())
+
+
+def run_hidden_checks(assignment: str, cells: list[str], files: Path | None, seed: int) -> CheckReport:
+    """Grade loose code cells (the project's tests use this): load them on a local warm worker."""
+    from nnfin.grading.engine import local
+
+    with local.session(cells, files) as session:
+        session.load()
+        return run_checks(assignment, session, seed)

@@ -1,12 +1,12 @@
-"""How a student's process is isolated from the grader, and how to say so plainly.
+"""How a warm sandboxed worker is started, and how to say plainly what isolates it.
 
-With bubblewrap (``bwrap``) the process gets its own read-only view of the
+With bubblewrap (``bwrap``) the worker gets its own read-only view of the
 files (the Python installation and the virtual environment, nothing of the
-course repository), no network, its own process tree and no capabilities.
-Resource limits come from ``setrlimit`` either way. Without bubblewrap the
-student's interpreter installs an audit hook (``guard.py``) that refuses to open
-files outside an allow-list and to start processes or sockets: a best effort,
-which ``describe()`` reports as such.
+course repository), no network, its own process tree and no capabilities but
+the two it needs to hand each child its own unprivileged uid. Without
+bubblewrap grading refuses, unless the instructor opts in (``UNSANDBOXED=1``):
+then only an in-process audit hook stands between student code and the files,
+and every summary says so.
 """
 
 from __future__ import annotations
@@ -14,148 +14,145 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import resource
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 SANDBOX_HOME = "/home/student"
-RUNTIME_FILES = ("wire.py", "worker.py", "guard.py", "nbexec.py")
+RUNTIME_DIR = Path(__file__).resolve().parents[1] / "sandbox"
+RUNTIME_MOUNT = "/opt/nnfin-sandbox"
+INSTALL_HINT = "install it with: sudo apt-get install bubblewrap  (Debian/Ubuntu), then grade again"
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Per-process resource limits (seconds of CPU, bytes)."""
-
-    cpu_seconds: int = 300
-    address_space: int = 6 * 1024**3
-    file_size: int = 64 * 1024**2
-    open_files: int = 512
+class SandboxUnavailable(RuntimeError):
+    """Grading would run student code without isolation and the instructor did not opt in."""
 
 
 @functools.lru_cache(maxsize=1)
 def bwrap_path() -> str | None:
     """The bwrap binary if it exists *and* works here (namespaces may be disabled).
 
-    NNFIN_NO_BWRAP=1 forces the fallback, to see what grading does without it.
+    NNFIN_NO_BWRAP=1 pretends it is missing, to see what grading does without it.
     """
     if os.environ.get("NNFIN_NO_BWRAP"):
         return None
     path = shutil.which("bwrap")
     if path is None:
         return None
-    probe = subprocess.run(
-        [path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
-        capture_output=True,
-        timeout=20,
-    )
+    probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net",
+                            "--die-with-parent", "true"], capture_output=True, timeout=20)
     return path if probe.returncode == 0 else None
 
 
-def describe(bwrap: str | None = None) -> str:
-    """One honest sentence about what is and is not isolated on this machine."""
-    bwrap = bwrap if bwrap is not None else bwrap_path()
+def choose(unsandboxed_ok: bool) -> str | None:
+    """The bwrap to use, or None when the instructor opted in to unsandboxed grading."""
+    bwrap = bwrap_path()
     if bwrap:
-        return (
-            "isolated with bubblewrap: read-only files without the course repository, "
-            "no network, own process tree, CPU/memory/file-size limits"
-        )
-    return (
-        "NOT isolated by the operating system (bubblewrap missing): student code runs as "
-        "this user with CPU/memory/file-size limits and an in-process audit hook that "
-        "blocks file reads outside its folder, processes and sockets (best effort; "
-        "install bubblewrap for real isolation)"
-    )
+        return bwrap
+    if unsandboxed_ok:
+        return None
+    raise SandboxUnavailable(
+        "bubblewrap (bwrap) is missing or does not work on this machine, so student code could "
+        f"read the hidden checks, the gradebook and other students' work. {INSTALL_HINT}. "
+        "To grade without isolation anyway (only for code you trust), run: make grade UNSANDBOXED=1")
 
 
-def _set_limits(limits: Limits) -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_AS, (limits.address_space, limits.address_space))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.setsid()
+def describe(bwrap: str | None) -> str:
+    """One honest sentence about what is and is not isolated."""
+    if bwrap:
+        return ("isolated with bubblewrap: read-only files without the course repository, no network, "
+                "own process tree, an unprivileged uid, limits for the whole submission")
+    return ("NOT isolated (bubblewrap missing, UNSANDBOXED=1): student code ran on this machine under "
+            "an unprivileged uid with limits for the whole submission and an in-process audit hook "
+            "that blocks file access outside its folder, processes and sockets (best effort only)")
 
 
-def install_runtime(workdir: Path) -> None:
-    """Copy the standalone sandbox scripts into the student's folder."""
-    here = Path(__file__).parents[1] / "sandbox"
-    runtime = workdir / ".grader"
-    runtime.mkdir(exist_ok=True)
-    for name in RUNTIME_FILES:
-        shutil.copy(here / name, runtime / name)
-
-
-def _venv_bin() -> str:
-    return str(Path(sys.executable).parent)
-
-
-def sandbox_env(home: str) -> dict[str, str]:
+def sandbox_env(home: str, tmp: str) -> dict[str, str]:
+    """The zygote's environment; ``tmp`` is its own scratch folder (children get theirs from the grader)."""
     return {
-        "PATH": f"{_venv_bin()}:/usr/bin:/bin",
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": home,
+        "TMPDIR": tmp,
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": f"{home}/.grader/mpl",
+        "MPLCONFIGDIR": f"{tmp}/.zygote-mpl",
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",
-        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
-        "IPYTHONDIR": f"{home}/.grader/ipython",
+        "IPYTHONDIR": f"{tmp}/.zygote-ipython",
         "LANG": "C.UTF-8",
     }
 
 
-def _guard_roots(workdir: Path) -> list[str]:
-    """What the student's process may open without bubblewrap: never the course repository.
+def _parents(cmd: list[str], targets: list[str]) -> None:
+    """bwrap makes missing parents mode 0700: make them 0755 so the child's uid can pass through."""
+    made: set[str] = set()
+    for target in targets:
+        parent = Path(target).parent
+        chain = []
+        while str(parent) != "/" and str(parent) not in made:
+            chain.append(str(parent))
+            made.add(str(parent))
+            parent = parent.parent
+        for directory in reversed(chain):
+            cmd += ["--perms", "0755", "--dir", directory]
 
-    Not /tmp as a whole either: a course checked out under /tmp would become readable.
-    """
-    roots = {sys.base_prefix, sys.prefix, str(workdir), "/usr", "/lib", "/lib64", "/etc",
-             "/dev", "/proc", "/sys", "/bin"}
-    return sorted(roots)
+
+def _ro_system(cmd: list[str]) -> None:
+    _parents(cmd, sorted({sys.base_prefix, sys.prefix, RUNTIME_MOUNT, SANDBOX_HOME, "/var/tmp/zygote"}))
+    for path in ("/usr", "/lib", "/lib64", "/bin", "/etc/alternatives", "/etc/fonts", "/etc/ssl"):
+        if os.path.islink(path):
+            cmd += ["--symlink", os.readlink(path), path]
+        elif os.path.exists(path):
+            cmd += ["--ro-bind", path, path]
+    for path in sorted({sys.base_prefix, sys.prefix}):
+        cmd += ["--ro-bind", path, path]
 
 
-def command(workdir: Path, argv: list[str], bwrap: str | None,
-            python_children: bool = False) -> tuple[list[str], dict, str]:
-    """The full command line, environment and cwd that run ``argv`` sandboxed.
+def zygote_command(bwrap: str | None, folders: dict[str, Path], uid: int, gid: int,
+                   control_fd: int) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of one warm worker.
 
-    ``argv`` names files relative to the student's folder, e.g.
-    ``[".grader/worker.py", ...]``; it is run with the venv's Python in
-    isolated mode (``-I``: no user site, no PYTHONPATH, no current directory on the path).
+    ``folders`` maps "home", "tmp" and "shm" to the worker's size-limited host folders.
     """
     python = str(Path(sys.executable))
     if bwrap:
-        env = sandbox_env(SANDBOX_HOME)
-        cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-        for path in ("/usr", "/lib", "/lib64", "/bin", "/etc/alternatives"):
-            if os.path.islink(path):
-                cmd += ["--symlink", os.readlink(path), path]
-            elif os.path.exists(path):
-                cmd += ["--ro-bind", path, path]
-        for path in sorted({sys.base_prefix, sys.prefix}):
-            cmd += ["--ro-bind", path, path]
-        cmd += ["--bind", str(workdir), SANDBOX_HOME, "--chdir", SANDBOX_HOME, "--clearenv"]
+        home, tmp = SANDBOX_HOME, "/tmp"
+        env = sandbox_env(home, "/var/tmp/zygote")
+        cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid",
+               "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
+               "--cap-drop", "ALL"]
+        if os.geteuid() == 0:  # the zygote stays root only to hand each child its own uid
+            cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            cmd += ["--unshare-user"]
+        cmd += ["--proc", "/proc", "--dev", "/dev"]
+        _ro_system(cmd)
+        cmd += ["--ro-bind", str(RUNTIME_DIR), RUNTIME_MOUNT,
+                "--bind", str(folders["home"]), home, "--bind", str(folders["tmp"]), tmp,
+                "--bind", str(folders["shm"]), "/dev/shm", "--tmpfs", "/var/tmp/zygote",
+                "--chdir", "/", "--clearenv"]
         for key, value in env.items():
             cmd += ["--setenv", key, value]
-        return cmd + [python, "-I", *argv], env, str(workdir)
-    env = sandbox_env(str(workdir))
-    env["NNFIN_GUARD_ROOTS"] = os.pathsep.join(_guard_roots(workdir))
-    if python_children:  # the notebook runner starts a kernel (which guards itself again)
-        env["NNFIN_GUARD_PROCESSES"] = "python"
-    return [python, "-I", ".grader/guard.py", *argv], env, str(workdir)
+        runtime = RUNTIME_MOUNT
+        clean = f"{home}:{tmp}:/dev/shm"
+    else:
+        home, tmp = str(folders["home"]), str(folders["tmp"])
+        env = sandbox_env(home, str(folders["zygote"]))
+        cmd = []
+        runtime = str(RUNTIME_DIR)
+        clean = f"{home}:{tmp}"
+    argv = [python, "-I", f"{runtime}/zygote.py", str(control_fd), str(uid), str(gid), home, clean]
+    return cmd + argv, env
 
 
-def popen(workdir: Path, argv: list[str], bwrap: str | None, limits: Limits = Limits(),
-          pass_fds: tuple[int, ...] = (), python_children: bool = False,
-          **kwargs) -> subprocess.Popen:
-    cmd, env, cwd = command(workdir, argv, bwrap, python_children)
-    return subprocess.Popen(cmd, env=env, cwd=cwd, pass_fds=pass_fds,
-                            preexec_fn=lambda: _set_limits(limits), **kwargs)
+def guard_roots(folders: dict[str, Path]) -> str:
+    """What student code may open without bubblewrap: its own folders and the Python installation."""
+    roots = {sys.base_prefix, sys.prefix, str(folders["home"]), str(folders["tmp"]), str(RUNTIME_DIR),
+             "/usr", "/lib", "/lib64", "/etc/fonts", "/dev/null", "/dev/urandom", "/proc/self"}
+    return os.pathsep.join(sorted(roots))
 
 
 def main() -> None:
@@ -163,19 +160,10 @@ def main() -> None:
     parser.add_argument("--install-hint", action="store_true")
     args = parser.parse_args()
     bwrap = bwrap_path()
-    print("grading sandbox:", describe(bwrap))
+    print("grading sandbox:", describe(bwrap) if bwrap else "bubblewrap is MISSING: `make grade` "
+          "will refuse to grade until it is installed (or UNSANDBOXED=1 is given)")
     if not bwrap and args.install_hint:
-        print("  to isolate student code: sudo apt-get install bubblewrap  (Debian/Ubuntu)")
-
-
-
-def kill_group(proc: subprocess.Popen) -> None:
-    """Stop a sandboxed process and everything it started (it leads its own session)."""
-    try:
-        os.killpg(proc.pid, 9)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+        print(f"  {INSTALL_HINT}")
 
 
 if __name__ == "__main__":

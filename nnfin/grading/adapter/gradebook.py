@@ -1,0 +1,94 @@
+"""nbgrader, driven through its Python API from the grader's one long-lived process.
+
+One `NbGraderAPI` per class run, configured from the course's own
+``nbgrader_config.py``: no process per submission, and only this process
+writes the gradebook (the record of truth for scores, points and checksums).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.plugins import CsvExportPlugin
+from traitlets.config.loader import PyFileConfigLoader
+
+from nnfin.coursedir import assignments
+from nnfin.grading.adapter import speedups
+
+speedups.install()
+
+GRADES_CSV = "grades.csv"
+
+
+def api(root: Path, submitted: Path | None = None) -> NbGraderAPI:
+    """The course at ``root`` as nbgrader sees it (``submitted`` overrides where submissions are read)."""
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH for a new gradebook
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    if submitted is not None:
+        config.CourseDirectory.submitted_directory = str(submitted)
+    coursedir = CourseDirectory(config=config)
+    exchange = config.get("Exchange", {}).get("root")
+    if exchange:
+        Path(exchange).mkdir(parents=True, exist_ok=True)
+    quiet = logging.getLogger("nnfin.nbgrader")
+    quiet.setLevel(logging.ERROR)
+    return NbGraderAPI(coursedir, config=config, log=quiet)
+
+
+def release(root: Path) -> None:
+    """Regenerate release/ from source/ (and register every assignment in the gradebook)."""
+    nbgrader = api(root)
+    for name in assignments(root / "source"):
+        done = nbgrader.generate_assignment(name, force=True, create=True)
+        if not done.get("success"):
+            raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{done.get('log', '')}"
+                             f"{done.get('error', '')}")
+
+
+def feedback(root: Path, assignment: str, student: str) -> bool:
+    """Render one student's feedback (reads the gradebook, never writes it): runs in a pool worker."""
+    done = api(root).generate_feedback(assignment, student, force=True)
+    return bool(done.get("success"))
+
+
+def record_zero(nbgrader: NbGraderAPI, assignment: str, student: str) -> None:
+    """A submission that cannot be run still gets its row (zero points) in the gradebook."""
+    nbgrader.autograde(assignment, student, force=True, create=True)
+
+
+def fill_scores(nbgrader: NbGraderAPI, outcomes: list) -> None:
+    """Read the scores back from the gradebook, the record of truth."""
+    with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
+        for outcome in outcomes:
+            assignment = gb.find_assignment(outcome.assignment)
+            outcome.max_score = sum(c.max_score for nb in assignment.notebooks
+                                    for c in nb.grade_cells if c.cell_type == "code")
+            outcome.score = 0.0
+            try:
+                sub = gb.find_submission(outcome.assignment, outcome.student)
+            except MissingEntry:
+                continue
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    if grade.cell_type == "code":
+                        outcome.score += grade.score
+                    elif grade.needs_manual_grade:
+                        outcome.manual_pending += grade.max_score
+
+
+def export(root: Path, nbgrader: NbGraderAPI | None = None) -> Path:
+    """``nbgrader export`` in-process: grades.csv beside the gradebook."""
+    nbgrader = nbgrader or api(root)
+    path = root / GRADES_CSV
+    with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
+        CsvExportPlugin(to=str(path)).export(gb)
+    return path

@@ -1,0 +1,308 @@
+"""The grader's side of one submission: run the notebook once, then ask the hidden checks' questions.
+
+A hidden check calls ``student.call("mse", y, y_hat)`` and gets back plain
+data, or a `StudentError` that says in the student's terms what went wrong
+(function missing, exception, endless loop, crash, a limit). Everything that
+comes back is parsed and bounded here: a message that was not asked for, or
+that arrives out of order, ends the child. A child that hangs or dies is
+replaced by a fresh fork that re-runs the cells (skipping the one that hung),
+so one broken part never costs the points of another.
+"""
+
+from __future__ import annotations
+
+import base64
+import select
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from nnfin.grading.engine import outputs as bounded
+from nnfin.grading.engine.containment import SubmissionLimits
+from nnfin.grading.engine.warm import ChildHandle, WarmWorker
+from nnfin.grading.sandbox import wire
+
+MAX_MESSAGE_BYTES = 24 * 1024 * 1024
+LIMIT_WORDS = {
+    "processes": "your code started more than {processes} processes or threads at once",
+    "memory": "your code used more than {memory} of memory (all its processes together)",
+}
+
+
+class StudentError(Exception):
+    """Something in the student's process stopped a check; ``str()`` is student-safe."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass
+class CallResult:
+    value: Any
+    mutated: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CellReport:
+    index: int
+    ok: bool
+    error: str = ""
+
+
+@dataclass
+class Cell:
+    """One code cell to run: its position among the notebook's code cells and its source."""
+
+    index: int
+    source: str
+
+
+class StudentSession:
+    """One submission on one warm worker: `load()` runs the notebook, then `call()`/`get()`."""
+
+    def __init__(self, worker: WarmWorker, cells: list[Cell], files: dict[str, bytes],
+                 limits: SubmissionLimits, guard_roots: str = "") -> None:
+        self.worker = worker
+        self.cells = cells
+        self.files = files
+        self.limits = limits
+        self.guard_roots = guard_roots
+        self.skip: set[int] = set()
+        self.cell_reports: dict[int, CellReport] = {}
+        self.outputs: dict[int, list[dict]] = {}
+        self.execution_counts: dict[int, int] = {}
+        self.cells_seconds = 0.0
+        self.events: list[str] = []
+        self.limits_hit: set[str] = set()
+        self.output_notes: list[str] = []
+        self.output_budget = limits.notebook_output_bytes
+        self.child: ChildHandle | None = None
+        self.buffer = b""
+        self.next_id = 0
+        self.started = 0.0
+        self.loaded_once = False
+
+    # -- life cycle -------------------------------------------------------
+    def __enter__(self) -> StudentSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.child is None:
+            return
+        child, self.child = self.child, None
+        self.limits_hit.update(self.worker.finish(child))
+
+    def load(self) -> None:
+        """Fork a fresh child and run every cell not known to hang, recording outputs the first time."""
+        self._stop()
+        if not self.started:
+            self.started = time.monotonic()
+        self.child = self.worker.fork()
+        self.buffer = b""
+        self.next_id += 1
+        rid = self.next_id
+        request = {"op": "run", "id": rid, "skip": sorted(self.skip), "capture": not self.loaded_once,
+                   "cells": [{"index": c.index, "source": c.source} for c in self.cells],
+                   "cell_timeout": self.limits.cell_seconds, "env": self.worker.child_env(),
+                   "files": {k: base64.b64encode(v).decode() for k, v in self.files.items()},
+                   "limits": {"cpu": self.limits.cpu_seconds_per_process,
+                              "file_size": self.limits.folder_bytes, "open_files": 512,
+                              "address_space": self.limits.memory_bytes + 1024**3},
+                   "guard_roots": self.guard_roots}
+        self._send(request)
+        expected = [c.index for c in self.cells if c.index not in self.skip]
+        current = None
+        while True:
+            remaining = self.limits.notebook_seconds - (time.monotonic() - self.started)
+            if remaining <= 0:
+                self._out_of_time(expected, current)
+                return
+            try:
+                message = self._read(min(self.limits.cell_seconds + 5, remaining))
+            except StudentError as exc:
+                if current is None or exc.kind == "protocol":
+                    self._stop()
+                    self.events.append(f"your code could not be loaded: {exc}")
+                    self.loaded_once = True
+                    return
+                self.skip.add(current)
+                reason = (f"did not finish within {self.limits.cell_seconds} s (an endless loop?)"
+                          if exc.kind == "timeout" else self._crash_reason())
+                self.cell_reports[current] = CellReport(current, False, reason)
+                self.events.append(f"code cell {current + 1} {reason}; it was skipped")
+                self.outputs.setdefault(current, [bounded.note(f"This cell {reason}.")])
+                return self.load()
+            op = message.get("op")
+            if message.get("id") != rid or op not in ("cell_start", "cell", "loaded"):
+                self._violation("sent the grader a message it did not ask for")
+                return
+            if op == "cell_start":
+                index = message.get("index")
+                if current is not None or not expected or index != expected[0]:
+                    self._violation("sent the grader messages out of order")
+                    return
+                current = index
+            elif op == "cell":
+                if message.get("index") != current:
+                    self._violation("sent the grader messages out of order")
+                    return
+                self._record_cell(current, message)
+                expected.pop(0)
+                current = None
+            else:
+                if expected:
+                    self._violation("claimed to have finished before running every cell")
+                    return
+                self.loaded_once = True
+                return
+
+    def _record_cell(self, index: int, message: dict) -> None:
+        ok = message.get("ok") is True
+        error = message.get("error") if isinstance(message.get("error"), dict) else {}
+        text = f"{str(error.get('type', ''))[:80]}: {str(error.get('message', ''))[:300]}".strip(": ")
+        if index not in self.cell_reports or ok:
+            self.cell_reports[index] = CellReport(index, ok, text)
+        if not ok and error.get("type") == "CellTimeout" and index not in self.skip:
+            self.skip.add(index)  # a later restart must not run it again
+            self.events.append(f"code cell {index + 1} did not finish within {self.limits.cell_seconds} s "
+                               "(an endless loop?); it was interrupted")
+        seconds = message.get("seconds")
+        if not self.loaded_once and type(seconds) in (int, float) and 0 <= seconds < 1e6:
+            self.cells_seconds += float(seconds)
+        if index in self.outputs or self.loaded_once:
+            return
+        cleaned, used, notes = bounded.clean_outputs(message.get("outputs"), self.limits.output_bytes,
+                                                     self.output_budget)
+        self.output_budget -= used
+        self.output_notes += [f"code cell {index + 1}: {n}" for n in notes]
+        self.outputs[index] = cleaned
+        count = message.get("execution_count")
+        if type(count) is int and 0 < count < 100000:
+            self.execution_counts[index] = count
+
+    def _out_of_time(self, expected: list[int], current: int | None) -> None:
+        minutes = self.limits.notebook_seconds / 60
+        self._stop()
+        self.events.append(f"the notebook did not finish within {minutes:g} minutes; "
+                           f"{len(expected)} code cells did not run")
+        for index in expected:
+            self.cell_reports.setdefault(index, CellReport(index, False, "did not run (time limit)"))
+            self.skip.add(index)
+        self.loaded_once = True
+
+    def _violation(self, what: str) -> None:
+        self._stop()
+        self.events.append(f"your code {what}; the rest of the notebook was not run")
+        self.loaded_once = True
+
+    def _crash_reason(self) -> str:
+        self._stop()
+        words = self.limit_messages()
+        return "was stopped: " + "; ".join(words) if words else "crashed the Python interpreter"
+
+    def limit_messages(self) -> list[str]:
+        memory = f"{self.limits.memory_bytes / 1024**3:g} GiB"
+        return [LIMIT_WORDS[k].format(processes=self.limits.processes, memory=memory)
+                for k in sorted(self.limits_hit) if k in LIMIT_WORDS]
+
+    # -- the wire -----------------------------------------------------------
+    def _send(self, message: dict) -> None:
+        try:
+            self.child.sock.sendall(wire.dumps(message))
+        except OSError:
+            raise StudentError("crash", "the Python process running your code stopped") from None
+
+    def _read(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        sock = self.child.sock
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise StudentError("timeout", "did not finish in time")
+            if not select.select([sock], [], [], remaining)[0]:
+                continue
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                raise StudentError("crash", "the Python process running your code stopped")
+            self.buffer += chunk
+            if len(self.buffer) > MAX_MESSAGE_BYTES:
+                raise StudentError("protocol", "your code produced an answer that is far too large")
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            return wire.loads(line)
+        except wire.WireError:
+            raise StudentError("protocol", "your code disturbed the grader's connection") from None
+
+    def _request(self, message: dict, timeout: float) -> dict:
+        if self.child is None:
+            self.load()
+            if self.child is None:
+                raise StudentError("crash", "your code could not be loaded")
+        self.next_id += 1
+        message["id"] = self.next_id
+        self._send(message)
+        reply = self._read(timeout)
+        if reply.get("id") != self.next_id or "ok" not in reply:
+            self._stop()
+            raise StudentError("protocol", "your code sent the grader a reply it did not ask for")
+        return reply
+
+    def _unwrap(self, reply: dict, what: str) -> Any:
+        if reply.get("ok") is not True:
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            kind = str(error.get("kind", "exception"))[:20]
+            if kind == "exception":
+                line = error.get("line")
+                where = f" (line {line} of your cell)" if type(line) is int else ""
+                raise StudentError(kind, f"{what} raised {str(error.get('type', 'an error'))[:80]}{where}: "
+                                         f"{str(error.get('message', ''))[:300]}".rstrip(": "))
+            if kind == "missing":
+                raise StudentError(kind, f"{what} is not defined: did you rename it, delete its "
+                                         "cell, or does the cell fail before defining it?")
+            raise StudentError(kind, f"{what}: {str(error.get('message', 'failed'))[:300]}")
+        try:
+            return wire.decode(reply.get("value"))
+        except wire.WireError:
+            raise StudentError("protocol", f"{what} returned something unreadable") from None
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallResult:
+        request = {"op": "call", "name": name, "args": [wire.encode(a) for a in args],
+                   "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
+        try:
+            reply = self._request(request, self.limits.call_seconds)
+        except StudentError as exc:
+            if exc.kind in ("timeout", "crash"):
+                self._stop()
+                words = self.limit_messages()
+                if words:
+                    raise StudentError("limit", f"{name}() was stopped: {'; '.join(words)}") from None
+                if exc.kind == "timeout":
+                    raise StudentError("timeout", f"{name}() did not finish within "
+                                       f"{self.limits.call_seconds} s: is there an endless loop?") from None
+                raise StudentError("crash", f"{name}() crashed the Python interpreter") from None
+            self._stop()
+            raise
+        value = self._unwrap(reply, f"{name}()")
+        mutated = [m for m in reply.get("mutated", []) if isinstance(m, str)][:20]
+        warnings = [str(w)[:200] for w in reply.get("warnings", []) if isinstance(w, str)][:5]
+        return CallResult(value, mutated, warnings)
+
+    def get(self, name: str) -> Any:
+        """The value of a variable the student's cells defined."""
+        try:
+            reply = self._request({"op": "get", "name": name}, self.limits.call_seconds)
+        except StudentError:
+            self._stop()
+            raise
+        return self._unwrap(reply, name)
+
+    def failed_cells(self) -> list[CellReport]:
+        return [r for r in sorted(self.cell_reports.values(), key=lambda r: r.index) if not r.ok]
