@@ -29,7 +29,8 @@ pytestmark = pytest.mark.skipif(
     containment.available() is not None or not isolation.bwrap_path(),
     reason=f"needs root, cgroups and bubblewrap: {containment.available()}")
 
-IN_MSE = {  # attacks inside mse(): only test_mse may lose points
+TARGET, TEST = "binary_cross_entropy", "test_binary_cross_entropy"  # no other part calls it
+IN_MSE = {  # attacks inside binary_cross_entropy(): only its part may lose points
     "fork_bomb": "import os\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass",  # noqa: E501
     "threads": "import threading, time\n    for _ in range(2000):\n"
                "        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()",
@@ -84,8 +85,8 @@ def _class(root: Path) -> None:
     _submit(root, "honest", good)
     for name, attack in IN_MSE.items():
         nb = nbformat.from_dict(json.loads(json.dumps(good)))
-        [cell] = [c for c in nb.cells if notebook.grade_id(c) == "mse"]
-        cell.source = f"n = 3\ndef mse(y_true, y_pred):\n    {attack}\n    return 0.0\n"
+        [cell] = [c for c in nb.cells if notebook.grade_id(c) == TARGET]
+        cell.source = f"n = 3\ndef {TARGET}(*args, **kwargs):\n    {attack}\n    return 0.0\n"
         if name == "unasked_reply":
             cell.source = cell.source.replace("n = 3", "n = 0").replace("for fd", "global n\n    n += 1\n    for fd")  # noqa: E501
         _submit(root, name, nb)
@@ -140,14 +141,14 @@ def test_every_student_gets_the_deserved_score_out_of_the_release_maximum(batch)
     root, done, rows, _ = batch
     honest = rows["honest"]
     assert honest["score"] == honest["max_score"] == 34, honest["problems"]
-    mse_points = honest["parts"]["test_mse"]["max_score"]
+    points = honest["parts"][TEST]["max_score"]
     for student, row in rows.items():
         assert row["max_score"] == honest["max_score"], student
         if student in IN_MSE:
             lost = {g for g, p in row["parts"].items() if p["score"] < p["max_score"]}
-            assert lost == {"test_mse"}, (student, lost, row["problems"])
-            assert row["score"] == pytest.approx(34 - 4), (student, row["problems"])
-            assert mse_points > 0
+            assert lost == {TEST}, (student, lost, row["problems"])
+            assert row["score"] == pytest.approx(34 - points), (student, row["problems"])
+            assert points > 0
         else:
             assert row["score"] == 34, (student, row["problems"])
 
@@ -155,7 +156,7 @@ def test_every_student_gets_the_deserved_score_out_of_the_release_maximum(batch)
 @pytest.mark.parametrize(("student", "words"), [
     ("fork_bomb", "processes"), ("threads", "processes"), ("memory_spread", "memory"),
     ("endless_loop", "endless loop"), ("unasked_reply", "did not ask for"),
-    ("metadata_edit", "restored"), ("print_200mb", "cut"),
+    ("metadata_edit", "restored"),
 ])
 def test_the_summary_says_what_happened_in_plain_words(batch, student, words):
     _, _, rows, _ = batch
@@ -168,8 +169,14 @@ def test_nothing_the_student_wrote_reaches_the_instructor_as_script_or_forgery(b
         autograded = next((root / "autograded" / student / LOSSES).glob("*.ipynb"))
         feedback = next((root / "feedback" / student / LOSSES).glob("*.html"))
         assert autograded.stat().st_size < 15 * 1024**2 and feedback.stat().st_size < 30 * 1024**2
-        for page in (autograded.read_text(), feedback.read_text()):
-            assert "window.__pwned" not in page, student
+        outputs = json.dumps([(c.get("outputs"), c["source"] if c["cell_type"] == "markdown" else "")
+                              for c in json.loads(autograded.read_text())["cells"]])
+        assert "__pwned" not in outputs, student  # code sources may mention it; outputs and markdown not
+        page = feedback.read_text()
+        for live in ("<script>window.__pwned", "<img src=x onerror", "<script>"):
+            assert live not in page, (student, live)
+    assert "characters of output cut" in next((root / "autograded" / "print_200mb" / LOSSES).glob("*.ipynb")
+                                              ).read_text()
     assert "FORGED-MARKER" in next((root / "autograded" / "forge_files" / LOSSES).glob("*.ipynb")).read_text()
     assert not (root / "autograded" / "forge_files" / LOSSES / "executed.ipynb").exists()
 

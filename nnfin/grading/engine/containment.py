@@ -6,8 +6,9 @@ time), so each submission gets control groups of its own: the v1 ``pids``
 controller caps the processes and threads, ``memory`` caps the memory of all of
 them together (tmpfs pages they write included), and ``freezer`` lets the
 grader stop the whole tree at once before killing it, so a fork bomb cannot
-outrun the kill, and ``cpu`` gives it one core's worth of time at most, so a
-spinning submission cannot starve the students graded beside it. Grading runs as root; ``available()`` says why not otherwise.
+outrun the kill, and ``cpu`` gives it one core's worth of time at most, so
+a spinning submission cannot starve the students graded beside it. Grading runs
+as root; ``available()`` says why not otherwise.
 """
 
 from __future__ import annotations
@@ -158,3 +159,12 @@ class Cgroup:
                     os.rmdir(directory)
                 except OSError:
                     pass
+
+
+def remove_empty(name: str) -> None:
+    """Delete a group that nothing uses any more (the run's parent group, once its workers are gone)."""
+    for controller in CONTROLLERS:
+        try:
+            os.rmdir(_own_path(controller) / name)
+        except OSError:
+            pass

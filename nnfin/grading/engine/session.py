@@ -142,6 +142,8 @@ class StudentSession:
                 return self.load()
             op = message.get("op")
             if message.get("id") != rid or op not in ("cell_start", "cell", "loaded"):
+                if current is not None:  # that cell is skipped, like a cell that hangs
+                    return self._skip_and_reload(current, "sent the grader a message it did not ask for")
                 self._violation("sent the grader a message it did not ask for")
                 return
             if op == "cell_start":
@@ -187,6 +189,13 @@ class StudentSession:
         count = message.get("execution_count")
         if type(count) is int and 0 < count < 100000:
             self.execution_counts[index] = count
+
+    def _skip_and_reload(self, index: int, reason: str) -> None:
+        self.skip.add(index)
+        self.cell_reports[index] = CellReport(index, False, reason)
+        self.events.append(f"code cell {index + 1} {reason}; it was skipped")
+        self.outputs.setdefault(index, [bounded.note(f"This cell {reason}.")])
+        return self.load()
 
     def _out_of_time(self, expected: list[int], current: int | None) -> None:
         minutes = self.limits.notebook_seconds / 60

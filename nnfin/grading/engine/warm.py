@@ -119,6 +119,7 @@ class WarmWorker:
             self.control = None
         if self.cgroup is not None:
             self.cgroup.remove()
+            containment.remove_empty(f"nnfin-{self.run}")
         if self.proc is not None:
             try:
                 os.killpg(self.proc.pid, 9)

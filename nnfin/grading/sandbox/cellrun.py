@@ -11,9 +11,8 @@ Runs inside the sandbox: imports nothing from the course package.
 
 from __future__ import annotations
 
-import _thread
+import signal
 import sys
-import threading
 
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
@@ -147,26 +146,25 @@ class CellRunner:
         self.stderr.flush()
 
     def run(self, source: str, timeout: float) -> tuple[bool, list[dict], dict | None, int]:
-        """Run one cell; a watchdog interrupts it (KeyboardInterrupt) after ``timeout`` seconds."""
+        """Run one cell; a timer interrupts it (KeyboardInterrupt) after ``timeout`` seconds."""
         self.outputs = []
         self.error = None
         self.stdout.outputs = self.stderr.outputs = self.outputs
-        done = threading.Event()
         fired = []
 
-        def watchdog() -> None:
-            if not done.wait(timeout):
-                fired.append(True)
-                _thread.interrupt_main()
+        def alarm(signum, frame):  # a timer, not a thread: it needs no process slot of its own
+            fired.append(True)
+            raise KeyboardInterrupt
 
-        guard = threading.Thread(target=watchdog, daemon=True)
+        previous = signal.signal(signal.SIGALRM, alarm)
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = self.stdout, self.stderr
-        guard.start()
+        signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             result = self.shell.run_cell(source, store_history=True)
         finally:
-            done.set()
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
             sys.stdout, sys.stderr = saved
         self.flush_streams()
         ok = result.success
