@@ -22,6 +22,7 @@ from pathlib import Path
 SANDBOX_HOME = "/home/student"
 RUNTIME_DIR = Path(__file__).resolve().parents[1] / "sandbox"
 RUNTIME_MOUNT = "/opt/nnfin-sandbox"
+VENV_MOUNT = "/opt/nnfin-venv"  # the course may live under /tmp, which the sandbox's own /tmp hides
 INSTALL_HINT = "install it with: sudo apt-get install bubblewrap  (Debian/Ubuntu), then grade again"
 
 
@@ -101,14 +102,15 @@ def _parents(cmd: list[str], targets: list[str]) -> None:
 
 
 def _ro_system(cmd: list[str]) -> None:
-    _parents(cmd, sorted({sys.base_prefix, sys.prefix, RUNTIME_MOUNT, SANDBOX_HOME, "/var/tmp/zygote"}))
+    _parents(cmd, sorted({sys.base_prefix, VENV_MOUNT, RUNTIME_MOUNT, SANDBOX_HOME, "/var/tmp/zygote"}))
     for path in ("/usr", "/lib", "/lib64", "/bin", "/etc/alternatives", "/etc/fonts", "/etc/ssl"):
         if os.path.islink(path):
             cmd += ["--symlink", os.readlink(path), path]
         elif os.path.exists(path):
             cmd += ["--ro-bind", path, path]
-    for path in sorted({sys.base_prefix, sys.prefix}):
-        cmd += ["--ro-bind", path, path]
+    cmd += ["--ro-bind", sys.base_prefix, sys.base_prefix]
+    if sys.prefix != sys.base_prefix:
+        cmd += ["--ro-bind", sys.prefix, VENV_MOUNT]
 
 
 def zygote_command(bwrap: str | None, folders: dict[str, Path], uid: int, gid: int,
@@ -119,8 +121,11 @@ def zygote_command(bwrap: str | None, folders: dict[str, Path], uid: int, gid: i
     """
     python = str(Path(sys.executable))
     if bwrap:
+        if sys.prefix != sys.base_prefix:
+            python = str(Path(VENV_MOUNT) / Path(sys.executable).relative_to(sys.prefix))
         home, tmp = SANDBOX_HOME, "/tmp"
         env = sandbox_env(home, "/var/tmp/zygote")
+        env["PATH"] = f"{Path(python).parent}:/usr/bin:/bin"
         cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid",
                "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
                "--cap-drop", "ALL"]
