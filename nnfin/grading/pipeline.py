@@ -12,6 +12,7 @@ the batch: it is recorded with its reason, and the batch goes on.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -219,8 +220,6 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
         raise SystemExit("no submitted/ folder: collect submissions into "
                          "submitted/<student>/<assignment>/<notebook>.ipynb first")
     if unsandboxed:
-        import os
-
         os.environ["NNFIN_UNSANDBOXED"] = "1"
     try:
         isolation.choose(local.unsandboxed_ok())

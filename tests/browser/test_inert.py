@@ -20,25 +20,24 @@ may fetch nothing but file:// and 127.0.0.1 URLs.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
 import urllib.request
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from tests.pngs import tiny_png
 
 pytestmark = pytest.mark.browser
 
@@ -123,16 +122,6 @@ Some **bold** words and [a link](javascript:window.__pwned=true;alert('PWNED')).
 GO = "window.__pwned = true; document.title = 'PWNED'; alert('PWNED')"
 
 
-def _png(width: int = 4, height: int = 3) -> str:
-    """A real (grey) PNG, base64 encoded as Jupyter stores plots."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    return base64.b64encode(png).decode()
-
-
 RAW_OUTPUTS = [  # eve's outputs, written straight into her autograded notebook
     new_output("display_data", data={
         "text/html": ("<table><tr><th>col</th></tr><tr><td>LEGIT_TABLE_CELL</td></tr></table>"
@@ -147,7 +136,7 @@ RAW_OUTPUTS = [  # eve's outputs, written straight into her autograded notebook
                                      "text/plain": "md"}),
     new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "PWNED"},
                                      "text/plain": "widget"}),
-    new_output("display_data", data={"image/png": _png(), "text/plain": "<Figure>"}),
+    new_output("display_data", data={"image/png": tiny_png(4, 3), "text/plain": "<Figure>"}),
     new_output("stream", name="stdout", text="LEGIT_STDOUT\n"),
 ]
 

@@ -7,11 +7,8 @@ plain text, Markdown with math and `<` in code spans) is still there.
 
 from __future__ import annotations
 
-import base64
 import copy
 import re
-import struct
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -30,6 +27,7 @@ from nnfin.grading.adapter.sanitize import (
     sanitize_markdown,
     sanitize_notebook,
 )
+from tests.pngs import tiny_png
 
 REPO = Path(__file__).resolve().parents[2]
 MARK = "PWNED"  # every payload carries it; none may survive
@@ -37,17 +35,7 @@ TABLE = ('<table border="1" class="dataframe"><thead><tr style="text-align: righ
          "<th>sharpe</th></tr></thead><tbody><tr><th>0</th><td>1.25</td></tr></tbody></table>")
 
 
-def _png(width: int = 2, height: int = 2) -> str:
-    """A real (tiny, grey) PNG, base64 encoded as Jupyter stores plots."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    return base64.b64encode(png).decode()
-
-
-PNG = _png()
+PNG = tiny_png()
 
 HOSTILE_HTML = {
     "script": f"<script>window.__pwned = true; document.title = '{MARK}'</script>",

@@ -52,8 +52,13 @@ def checks_module(assignment: str) -> Path:
     return GRADER_TESTS / f"test_{assignment}.py"
 
 
-def run_checks(assignment: str, session: StudentSession, seed: int) -> CheckReport:
-    """Score every grade cell of ``assignment`` from the hidden checks, asking ``session``."""
+def run_checks(assignment: str, session: StudentSession, seed: int,
+               leave_out: set[int] = frozenset()) -> CheckReport:
+    """Score every grade cell of ``assignment`` from the hidden checks, asking ``session``.
+
+    ``leave_out``: code cells whose failures the report need not list (visible test cells,
+    whose own output already says what failed).
+    """
     module = checks_module(assignment)
     if not module.exists():
         raise FileNotFoundError(f"no hidden checks for assignment {assignment!r}: {module}")
@@ -78,7 +83,8 @@ def run_checks(assignment: str, session: StudentSession, seed: int) -> CheckRepo
             part.messages.append(row["message"])
         if row["internal"]:
             part.internal.append(f"{row['test']}: {row['internal']}")
-    failed = [f"code cell {r.index + 1}: {r.error}" for r in session.failed_cells()]
+    failed = [f"code cell {r.index + 1}: {r.error}" for r in session.failed_cells()
+              if r.index not in leave_out]
     return CheckReport(seed, parts, failed, list(session.events) + session.limit_messages())
 
 

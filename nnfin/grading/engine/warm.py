@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import socket
 import struct
 import subprocess
@@ -131,8 +132,6 @@ class WarmWorker:
             subprocess.run(["umount", "-l", str(path)], capture_output=True)
         self.mounted = []
         if self.base is not None:
-            import shutil
-
             shutil.rmtree(self.base, ignore_errors=True)
             self.base = None
 

@@ -100,7 +100,6 @@ class Child:
         skip = set(request.get("skip") or [])
         capture = bool(request.get("capture", True))
         timeout = float(request.get("cell_timeout", 30))
-        started = time.perf_counter()
         for cell in request.get("cells") or []:
             index = cell["index"]
             if index in skip:
@@ -118,7 +117,7 @@ class Child:
                 message["outputs"] = []
                 self.send(message)
         _close_figures()
-        self.send({"op": "loaded", "id": rid, "seconds": time.perf_counter() - started})
+        self.send({"op": "loaded", "id": rid})
 
     # -- the hidden checks' questions ---------------------------------------
     def _resolve(self, arg):
@@ -151,7 +150,6 @@ class Child:
         args = self._resolve([wire.decode(a) for a in request.get("args", [])])
         kwargs = self._resolve({k: wire.decode(v) for k, v in request.get("kwargs", {}).items()})
         before = (copy.deepcopy(args), copy.deepcopy(kwargs))
-        started = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -164,8 +162,7 @@ class Child:
         mutated = [str(i) for i, (a, b) in enumerate(zip(before[0], args, strict=True)) if not _same(a, b)]
         mutated += [k for k in kwargs if not _same(before[1][k], kwargs[k])]
         return {"ok": True, "value": wire.encode(result), "mutated": mutated,
-                "warnings": [str(w.message)[:200] for w in caught[:5]],
-                "seconds": time.perf_counter() - started}
+                "warnings": [str(w.message)[:200] for w in caught[:5]]}
 
     def serve(self) -> None:
         for line in self.reader:

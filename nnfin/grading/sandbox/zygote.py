@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import socket
 import struct
 import sys
@@ -89,8 +90,6 @@ def _empty(folder: str) -> None:
                     except OSError:
                         pass
             os.chmod(path, 0o700)
-            import shutil
-
             shutil.rmtree(path, ignore_errors=True)
         else:
             try:
