@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from nnfin.coursedir import REPO, SOURCE, assignments, release
+from nnfin.coursedir import RELEASE, REPO, SOURCE, assignments
 
 DATA_FILE = "returns.npz"
 
@@ -57,8 +57,11 @@ def main(argv: list[str] | None = None) -> None:
                              help="grade even without bubblewrap (student code is then NOT isolated)")
     args = parser.parse_args(argv)
     if args.command == "release":
-        for path in release():
-            print(f"released {path.relative_to(REPO)}")
+        from nnfin.grading.adapter import gradebook
+
+        gradebook.release(REPO, force=True)
+        for name in assignments():
+            print(f"released {(RELEASE / name).relative_to(REPO)}")
     elif args.command == "data":
         for path in write_data():
             print(f"wrote {path.relative_to(REPO)}")

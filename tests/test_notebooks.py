@@ -11,8 +11,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from nnfin.coursedir import assignments, release
+from nnfin.coursedir import assignments
 from nnfin.grading import notebook
+from nnfin.grading.adapter import gradebook
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = assignments(REPO / "source")
@@ -95,7 +96,7 @@ def regenerated(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(REPO / "source", root / "source")
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    release(root)
+    gradebook.release(root)
     return root
 
 

@@ -226,7 +226,7 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
     except isolation.SandboxUnavailable as exc:
         raise SystemExit(f"refusing to grade: {exc}") from None
     if fresh_release:
-        gradebook.release(root)
+        gradebook.release(root, force=False)
     outcomes = grade_class(root, jobs)
     print(summary_table(outcomes))
     report.write(root, outcomes)
@@ -237,6 +237,6 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
 def main_demo(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False) -> list[Outcome]:
     from nnfin.grading import demo
 
-    gradebook.release(root)
+    gradebook.release(root, force=False)
     demo.install(root)
     return main_grade(root, jobs, unsandboxed, fresh_release=False)

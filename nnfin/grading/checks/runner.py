@@ -68,7 +68,9 @@ def run_checks(assignment: str, session: StudentSession, seed: int,
         quiet_out, quiet_err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(quiet_out), contextlib.redirect_stderr(quiet_err):
             pytest.main([str(module), "-q", "--assert=plain", "-p", "no:cacheprovider",
-                         "-p", "no:xdist", "-p", "no:randomly", "-o", "addopts=",
+                         "-p", "no:xdist", "-p", "no:randomly", "-p", "no:unraisableexception",
+                         "-p", "no:threadexception", "-p", "no:faulthandler", "-p", "no:logging",
+                         "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest", "-o", "addopts=",
                          "--rootdir", str(GRADER_TESTS),
                          "-W", "ignore::pytest.PytestAssertRewriteWarning"])
     finally:
