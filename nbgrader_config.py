@@ -28,13 +28,14 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # The source notebooks must run top to bottom in seconds.
 c.Execute.timeout = 60
-c.Execute.allow_errors = True
 
 try:  # the course's trusted grader (see nnfin/grading); absent on a student's machine
+    from nnfin.grading.adapter.feedback import configure_feedback
     from nnfin.grading.adapter.preprocessors import configure_autograde
     from nnfin.grading.adapter.sanitize import configure_rendering
 except ImportError:  # pragma: no cover - student environments never grade
     pass
 else:
     configure_autograde(c)
+    configure_feedback(c)  # the same feedback pages, without nbconvert's second parse
     configure_rendering(c)  # feedback and formgrader pages render student content inert
