@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from nnfin.coursedir import RELEASE, REPO, SOURCE, assignments
+from nnfin.coursedir import REPO, SOURCE, assignments
 
 DATA_FILE = "returns.npz"
 
@@ -45,7 +45,8 @@ def _jobs(text: str) -> int | None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m nnfin.course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("release", help="regenerate release/ from source/")
+    released = sub.add_parser("release", help="regenerate release/ from source/")
+    released.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
     sub.add_parser("data", help="rewrite the data files from the reference generator")
     for name, text in (("grade", "grade every submission under submitted/"),
                        ("demo", "install the demo class, grade it and print where to look")):
@@ -59,9 +60,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "release":
         from nnfin.grading.adapter import gradebook
 
-        gradebook.release(REPO, force=True)
-        for name in assignments():
-            print(f"released {(RELEASE / name).relative_to(REPO)}")
+        root = args.root.resolve()
+        gradebook.release(root, force=True)
+        for name in assignments(root / "source"):
+            print(f"released {root / 'release' / name}")
     elif args.command == "data":
         for path in write_data():
             print(f"wrote {path.relative_to(REPO)}")
