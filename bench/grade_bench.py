@@ -70,7 +70,7 @@ class Run:
     stats: dict | None = None  # build/grade_stats.json of our grader
     notes: list[str] = field(default_factory=list)
     log: Path | None = None  # the commands' output
-    setup: float | None = None  # seconds of untimed setup (plain: generate_assignment)
+    setup: float | None = None  # seconds of untimed setup (releasing the assignments)
 
     @property
     def ok(self) -> bool:
@@ -415,7 +415,7 @@ def report(runs: list[Run], names: list[str], students: list[str], keep: bool) -
              "speed-up = plain nbgrader wall / this run's wall (plain: autograde only; ours: the "
              "whole `grade` command, which also writes feedback, grades.csv and the report).",
              "Releasing the assignments (generate_assignment) is untimed setup in every run:"]
-    lines += [f"  {r.name}: {r.setup:.1f} s" for r in runs if r.setup is not None]
+    lines += [f"  {r.label}: {r.setup:.1f} s" for r in runs if r.setup is not None]
     if any(r.stats for r in runs):
         lines += ["", "Overhead = wall_seconds x jobs / submissions - mean(cells_seconds):",
                   *overhead_lines(runs), "",

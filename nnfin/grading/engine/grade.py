@@ -48,8 +48,7 @@ def _grade(job: Job) -> JobResult:
     warm = local.worker(job.limits)
     ids = [cell_id for cell_id, _ in job.cells]
     cells = [Cell(i, source) for i, (_, source) in enumerate(job.cells)]
-    roots = "" if warm.bwrap else isolation.guard_roots(warm.folders)
-    with StudentSession(warm, cells, job.files, job.limits, guard_roots=roots) as session:
+    with StudentSession(warm, cells, job.files, job.limits) as session:
         session.load()
         tests = {i for i, (cell_id, _) in enumerate(job.cells) if cell_id in job.test_cells}
         report = run_checks(job.assignment, session, job.seed, leave_out=tests)

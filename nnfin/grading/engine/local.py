@@ -81,7 +81,6 @@ def session(cells: list[str], files: Path | None, limits: SubmissionLimits | Non
             ) -> Iterator[StudentSession]:
     limits = limits or SubmissionLimits()
     warm = worker(limits)
-    roots = "" if warm.bwrap else isolation.guard_roots(warm.folders)
-    with StudentSession(warm, [Cell(i, s) for i, s in enumerate(cells)], read_files(files), limits,
-                        guard_roots=roots) as student:
+    numbered = [Cell(i, source) for i, source in enumerate(cells)]
+    with StudentSession(warm, numbered, read_files(files), limits) as student:
         yield student

@@ -63,12 +63,11 @@ class StudentSession:
     """One submission on one warm worker: `load()` runs the notebook, then `call()`/`get()`."""
 
     def __init__(self, worker: WarmWorker, cells: list[Cell], files: dict[str, bytes],
-                 limits: SubmissionLimits, guard_roots: str = "") -> None:
+                 limits: SubmissionLimits) -> None:
         self.worker = worker
         self.cells = cells
         self.files = files
         self.limits = limits
-        self.guard_roots = guard_roots
         self.skip: set[int] = set()
         self.cell_reports: dict[int, CellReport] = {}
         self.outputs: dict[int, list[dict]] = {}
@@ -116,7 +115,7 @@ class StudentSession:
                    "limits": {"cpu": self.limits.cpu_seconds_per_process,
                               "file_size": self.limits.folder_bytes, "open_files": 512,
                               "address_space": self.limits.memory_bytes + 1024**3},
-                   "guard_roots": self.guard_roots}
+                   "guard_roots": self.worker.guard_roots()}
         self._send(request)
         expected = [c.index for c in self.cells if c.index not in self.skip]
         current = None
@@ -133,13 +132,9 @@ class StudentSession:
                     self.events.append(f"your code could not be loaded: {exc}")
                     self.loaded_once = True
                     return
-                self.skip.add(current)
                 reason = (f"did not finish within {self.limits.cell_seconds} s (an endless loop?)"
                           if exc.kind == "timeout" else self._crash_reason())
-                self.cell_reports[current] = CellReport(current, False, reason)
-                self.events.append(f"code cell {current + 1} {reason}; it was skipped")
-                self.outputs.setdefault(current, [bounded.note(f"This cell {reason}.")])
-                return self.load()
+                return self._skip_and_reload(current, reason)
             op = message.get("op")
             if message.get("id") != rid or op not in ("cell_start", "cell", "loaded"):
                 if current is not None:  # that cell is skipped, like a cell that hangs

@@ -185,6 +185,10 @@ class WarmWorker:
         group.add(new[0])
         return ChildHandle(ours, group, new[0])
 
+    def guard_roots(self) -> str:
+        """Without bubblewrap, what the child's audit hook lets it open; with it, nothing to add."""
+        return "" if self.bwrap else isolation.guard_roots(self.folders)
+
     def child_env(self) -> dict[str, str]:
         """Where the child's home and scratch space are, as the child sees them."""
         if self.bwrap:
