@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import CheckCellMetadata
 from nbgrader.utils import compute_checksum
 
-from nnfin.coursedir import nbgrader
 from nnfin.grading import notebook
 from nnfin.grading.engine.staging import stage
 from tests.grading import staging_edits as edits
@@ -209,6 +209,14 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata",
 ]
 """
+
+
+def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """The real nbgrader command line, with the venv first on PATH (nbgrader runs `alembic` from it)."""
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=cwd, check=check, capture_output=True,
+                          text=True, env=env)
 
 
 @pytest.fixture(scope="module")
