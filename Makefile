@@ -13,12 +13,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: setup release check-release grade demo test lint clean help bench
+.PHONY: setup release check-release grade feedback export demo test lint clean help bench
 
 help:
 	@echo "make demo   - set up, build release/, grade the demo class, print where to look"
 	@echo "make test   - set up and run the whole test suite"
-	@echo "make release / make grade / make lint / make clean"
+	@echo "make release / make grade / make feedback / make export / make lint / make clean"
 	@echo "make bench  - time plain nbgrader vs our grader on a class of model answers (BENCH_ARGS=\"--students 2\")"
 
 $(PY):
@@ -54,6 +54,13 @@ GRADE_FLAGS = --jobs "$(JOBS)" $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsand
 
 grade: setup
 	$(PY) -m nnfin.course grade $(GRADE_FLAGS)
+
+# feedback pages of every graded submission (after grading written answers), one process per core
+feedback: setup
+	$(PY) -m nnfin.course feedback --jobs "$(JOBS)"
+
+export: setup
+	$(PY) -m nnfin.course export
 
 demo: release
 	$(PY) -m nnfin.course demo $(GRADE_FLAGS)

@@ -71,6 +71,7 @@ class Run:
     notes: list[str] = field(default_factory=list)
     log: Path | None = None  # the commands' output
     setup: float | None = None  # seconds of untimed setup (releasing the assignments)
+    feedback: float | None = None  # seconds of `nnfin.course feedback` after grading, timed apart
 
     @property
     def ok(self) -> bool:
@@ -267,6 +268,13 @@ def run_nnfin(course: Path, jobs: int, logs: Path) -> Run:
     elif code != 0:
         run.error = f"`python -m nnfin.course grade` exited {code}"
     run.stats = read_stats(course, run)
+    if run.error is None:
+        start = time.perf_counter()
+        cmd = [VENV_BIN / "python", "-m", "nnfin.course", "feedback", "--root", course, "--jobs", str(jobs)]
+        if run_logged(cmd, course, log) == 0:
+            run.feedback = time.perf_counter() - start
+        else:
+            run.notes.append("`python -m nnfin.course feedback` failed")
     return run
 
 
@@ -412,10 +420,15 @@ def report(runs: list[Run], names: list[str], students: list[str], keep: bool) -
     lines = [f"Grading {len(students)} student(s) x {len(names)} assignment(s) = {n} submissions "
              f"of model answers, on {len(os.sched_getaffinity(0))} core(s)", "",
              results_table(runs, n), "",
-             "speed-up = plain nbgrader wall / this run's wall (plain: autograde only; ours: the "
-             "whole `grade` command, which also writes feedback, grades.csv and the report).",
+             "speed-up = plain nbgrader wall / this run's wall (plain: `nbgrader autograde`; ours: "
+             "the whole `grade` command: autograde, grades.csv and the class report).",
              "Releasing the assignments (generate_assignment) is untimed setup in every run:"]
     lines += [f"  {r.label}: {r.setup:.1f} s" for r in runs if r.setup is not None]
+    if any(r.feedback for r in runs):
+        lines += ["Feedback pages (`make feedback`, a step of its own as in nbgrader; not in the times "
+                  "above):"]
+        lines += [f"  --jobs {r.jobs}: {r.feedback:.1f} s, {r.feedback / n:.2f} s per page"
+                  for r in runs if r.feedback]
     if any(r.stats for r in runs):
         lines += ["", "Overhead = wall_seconds x jobs / submissions - mean(cells_seconds):",
                   *overhead_lines(runs), "",

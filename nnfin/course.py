@@ -1,8 +1,9 @@
-"""The instructor's commands: build the release, write the data files, grade, demo.
+"""The instructor's commands: build the release, write the data files, grade, feedback, demo.
 
 ``python -m nnfin.course release`` regenerates release/ from source/ with
 ``nbgrader generate_assignment``; ``data`` rewrites each assignment's data file
-from the reference generator. The Makefile calls these.
+from the reference generator; ``grade`` autogrades the class, ``feedback`` writes
+its feedback pages and ``export`` its grades.csv. The Makefile calls these.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ def main(argv: list[str] | None = None) -> None:
     released = sub.add_parser("release", help="regenerate release/ from source/")
     released.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
     sub.add_parser("data", help="rewrite the data files from the reference generator")
+    exported = sub.add_parser("export", help="write grades.csv from the gradebook")
+    exported.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+    pages = sub.add_parser("feedback", help="write the feedback page of every graded submission")
+    pages.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+    pages.add_argument("--jobs", type=_jobs, default=None,
+                       help="pages rendered at once (default: one per core)")
     for name, text in (("grade", "grade every submission under submitted/"),
                        ("demo", "install the demo class, grade it and print where to look")):
         command = sub.add_parser(name, help=text)
@@ -67,11 +74,30 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "data":
         for path in write_data():
             print(f"wrote {path.relative_to(REPO)}")
-    else:
-        from nnfin.grading import pipeline
+    elif args.command == "export":
+        from nnfin.grading import publish
 
-        run = pipeline.main_grade if args.command == "grade" else pipeline.main_demo
-        run(args.root.resolve(), args.jobs, args.unsandboxed)
+        publish.main_export(args.root.resolve())
+    elif args.command == "feedback":
+        from nnfin.grading import publish
+
+        if publish.main_feedback(args.root.resolve(), args.jobs):
+            raise SystemExit(1)
+    else:
+        _grade(args)
+
+
+def _grade(args: argparse.Namespace) -> None:
+    """Start the warm workers before importing nbgrader, so that both start-ups overlap."""
+    from nnfin.grading import warmup
+
+    root = args.root.resolve()
+    executor = warmup.start(root, args.jobs, args.unsandboxed) if (root / "submitted").is_dir() \
+        or args.command == "demo" else None
+    from nnfin.grading import pipeline
+
+    run = pipeline.main_grade if args.command == "grade" else pipeline.main_demo
+    run(root, args.jobs, args.unsandboxed, executor=executor)
 
 
 if __name__ == "__main__":

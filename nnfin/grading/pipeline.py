@@ -4,15 +4,15 @@
 ``submitted/<student>/<assignment>/``, hands the submissions to an executor of
 warm sandboxed workers, and, as each result comes back, has nbgrader record it
 (autograde through its Python API, with the engine's results in place of
-execution). This process is the only writer of the gradebook. Then nbgrader
-writes the feedback and ``grades.csv``. One submission's failure never stops
-the batch: it is recorded with its reason, and the batch goes on.
+execution). This process is the only writer of the gradebook. Then it writes
+``grades.csv`` and the class report; feedback pages are a step of their own
+(`nnfin.grading.publish`). One submission's failure never stops the batch: it is
+recorded with its reason, and the batch goes on.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
@@ -23,11 +23,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nnfin.coursedir import REPO, assignments
-from nnfin.grading import notebook, report
+from nnfin.grading import notebook, publish, report, warmup
 from nnfin.grading.adapter import gradebook
 from nnfin.grading.adapter.preprocessors import RESULTS
 from nnfin.grading.checks.runner import submission_seed
-from nnfin.grading.engine import isolation, local, pool, staging
+from nnfin.grading.engine import local, pool, staging
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
 
@@ -59,13 +59,6 @@ def _students(submitted: Path) -> list[str]:
     if not submitted.is_dir():
         return []
     return sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
-def limits_from_config(config) -> SubmissionLimits:
-    """``c.SubmissionLimits.<name> = value`` in nbgrader_config.py overrides a default."""
-    section = config.get("SubmissionLimits", {})
-    known = set(SubmissionLimits.__dataclass_fields__)
-    return SubmissionLimits(**{k: int(v) for k, v in section.items() if k in known})
 
 
 def _stage(root: Path, student: str, assignment: str, course_id: str,
@@ -120,7 +113,7 @@ def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = Tru
     started = time.perf_counter()
     api = gradebook.api(root, STAGED)
     course_id = api.coursedir.course_id
-    limits = limits or limits_from_config(api.config)
+    limits = limits or warmup.course_limits(root)
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
     work: list[tuple[Outcome, Job]] = []
@@ -134,12 +127,11 @@ def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = Tru
             elif outcome.submitted:
                 _record(api, root, outcome, None)
     own = executor is None
-    executor = executor or pool.local_pool(jobs)
+    executor = executor or pool.local_pool(jobs, limits)
     bar = tqdm(total=len(work), desc="grading", unit="submission", disable=None if progress else True,
                file=sys.stderr)
     try:
         futures: dict[Future, Outcome] = {executor.submit(grade_job, job): o for o, job in work}
-        feedback: dict[Future, Outcome] = {}
         for future in as_completed(futures):
             outcome = futures[future]
             try:
@@ -149,15 +141,9 @@ def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = Tru
                 outcome.problems.append("this submission could not be graded because the grader "
                                         "failed; your instructor has the details")
                 print(f"grading {outcome.student}/{outcome.assignment} failed: {exc!r}", file=sys.stderr)
-            if _record(api, root, outcome, result):
-                job = executor.submit(gradebook.feedback, root, outcome.assignment, outcome.student)
-                feedback[job] = outcome
+            _record(api, root, outcome, result)
             bar.update(1)
             bar.set_postfix_str(f"{outcome.student}/{outcome.assignment}")
-        for future in as_completed(feedback):
-            outcome = feedback[future]
-            if future.exception() is not None or not future.result():
-                outcome.problems.append("nbgrader could not write this submission's feedback")
     finally:
         bar.close()
         if own:
@@ -206,37 +192,50 @@ def summary_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def print_where_to_look(root: Path) -> None:
+def print_where_to_look(root: Path, feedback: bool) -> None:
     print()
     print(f"Grades:     {root / 'grades.csv'}   (nbgrader export; gradebook {root / 'gradebook.db'})")
-    print(f"Feedback:   {root / 'feedback'}/<student>/<assignment>/*.html")
+    if feedback:
+        print(f"Feedback:   {root / 'feedback'}/<student>/<assignment>/*.html")
+    else:
+        print("Feedback:   not written yet: `make feedback` writes it (after grading written answers)")
     print(f"Autograded: {root / 'autograded'}/<student>/<assignment>/")
     print(f"Report:     {root / report.REPORT}")
 
 
 def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False,
-               fresh_release: bool = True) -> list[Outcome]:
+               fresh_release: bool = True, executor: Executor | None = None,
+               announce: bool = True) -> list[Outcome]:
+    """``make grade``; ``executor`` is a pool already warming up (see `warmup.start`), shut down here."""
     if not (root / "submitted").is_dir():
         raise SystemExit("no submitted/ folder: collect submissions into "
                          "submitted/<student>/<assignment>/<notebook>.ipynb first")
-    if unsandboxed:
-        os.environ["NNFIN_UNSANDBOXED"] = "1"
+    warmup.require_sandbox(unsandboxed)
     try:
-        isolation.choose(local.unsandboxed_ok())
-    except isolation.SandboxUnavailable as exc:
-        raise SystemExit(f"refusing to grade: {exc}") from None
-    if fresh_release:
-        gradebook.release(root, force=False)
-    outcomes = grade_class(root, jobs)
+        if fresh_release:
+            gradebook.release(root, force=False)
+        outcomes = grade_class(root, jobs, executor=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
     print(summary_table(outcomes))
     report.write(root, outcomes)
-    print_where_to_look(root)
+    if announce:
+        print_where_to_look(root, feedback=False)
     return outcomes
 
 
-def main_demo(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False) -> list[Outcome]:
+def main_demo(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False,
+              executor: Executor | None = None) -> list[Outcome]:
+    """``make demo``: the demo class, graded, with its feedback."""
     from nnfin.grading import demo
 
     gradebook.release(root, force=False)
     demo.install(root)
-    return main_grade(root, jobs, unsandboxed, fresh_release=False)
+    outcomes = main_grade(root, jobs, unsandboxed, fresh_release=False, executor=executor,
+                          announce=False)
+    failed = publish.feedback_class(root, jobs)
+    for name in failed:
+        print(f"nbgrader could not write the feedback of {name}", file=sys.stderr)
+    print_where_to_look(root, feedback=True)
+    return outcomes

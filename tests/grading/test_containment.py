@@ -126,6 +126,9 @@ def batch(tmp_path_factory):
         left_in_fence += [str(d) for d in fence.paths["pids"].rglob("*") if d.is_dir()]
     finally:
         fence.remove()
+    pages = subprocess.run([sys.executable, "-m", "nnfin.course", "feedback", "--root", str(root)],
+                           capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert pages.returncode == 0, pages.stderr[-3000:]
     stats = json.loads((root / "build" / "grade_stats.json").read_text())
     rows = {r["student"]: r for r in stats["submissions"]}
     return root, done, rows, left_in_fence

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nnfin.grading import demo, pipeline
+from nnfin.grading import demo, pipeline, publish
 from nnfin.grading.adapter import gradebook
 from nnfin.grading.engine import containment, isolation
 
@@ -28,6 +28,7 @@ def _graded(root: Path, jobs: int) -> tuple[dict, dict]:
     gradebook.release(root)
     demo.install(root, mistakes=MISTAKES)
     outcomes = pipeline.grade_class(root, jobs=jobs, progress=False)
+    assert publish.feedback_class(root, jobs=jobs, progress=False) == []
     results = {(o.student, o.assignment): (o.score, o.max_score, o.parts, o.problems) for o in outcomes}
     pages = {}
     for page in sorted((root / "feedback").rglob("*.html")):

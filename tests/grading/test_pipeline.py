@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from nnfin.coursedir import assignments
-from nnfin.grading import demo, notebook, pipeline
+from nnfin.grading import demo, notebook, pipeline, publish
 from nnfin.grading.adapter import gradebook
 from nnfin.grading.engine.containment import SubmissionLimits
 
@@ -75,6 +75,7 @@ def graded(tmp_path_factory):
     demo.install(root)
     _bad_inputs(root)
     outcomes = pipeline.grade_class(root, progress=False, limits=FAST)
+    assert publish.feedback_class(root, progress=False) == []
     BY.update({(root, o.student, o.assignment): o for o in outcomes})
     return root, {(o.student, o.assignment): o for o in outcomes}
 

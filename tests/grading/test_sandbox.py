@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnfin.grading.checks.pytest_plugin import REPO
-from nnfin.grading.engine import isolation, local
+from nnfin.grading.engine import containment, isolation, local
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.session import StudentError
 from nnfin.grading.sandbox import wire
@@ -134,3 +134,29 @@ def test_without_bubblewrap_grading_refuses_unless_the_instructor_opts_in(monkey
         isolation.choose(unsandboxed_ok=False)
     assert isolation.choose(unsandboxed_ok=True) is None
     assert "NOT isolated" in isolation.describe(None)
+
+
+@pytest.mark.skipif(containment.available() is not None, reason="needs root and cgroups")
+def test_each_child_gets_its_submissions_limits_on_a_worker_started_with_others():
+    """The pool starts its workers before it knows a job; the job's process limit still binds."""
+    warm = local.worker(SubmissionLimits())
+    spawner = ("import os, time\n"
+               "def spawn(n):\n"
+               "    pids = []\n"
+               "    for _ in range(n):\n"
+               "        try:\n"
+               "            pid = os.fork()\n"
+               "        except OSError:\n"
+               "            break\n"
+               "        if pid == 0:\n"
+               "            time.sleep(5)\n"
+               "            os._exit(0)\n"
+               "        pids.append(pid)\n"
+               "    for pid in pids:\n"
+               "        os.kill(pid, 9)\n"
+               "        os.waitpid(pid, 0)\n"
+               "    return len(pids)\n")
+    with local.session([spawner], None, SubmissionLimits(processes=8, call_seconds=10)) as process:
+        process.load()
+        assert process.call("spawn", 20).value < 8  # 64 on the worker's own limits
+    assert local.worker(SubmissionLimits()) is warm  # same folder sizes: the worker was kept

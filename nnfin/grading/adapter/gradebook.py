@@ -7,6 +7,7 @@ writes the gradebook (the record of truth for scores, points and checksums).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -44,6 +45,12 @@ def api(root: Path, submitted: Path | None = None) -> NbGraderAPI:
     quiet = logging.getLogger("nnfin.nbgrader")
     quiet.setLevel(logging.ERROR)
     return NbGraderAPI(coursedir, config=config, log=quiet)
+
+
+@functools.lru_cache(maxsize=4)
+def _api_of(root: Path) -> NbGraderAPI:
+    """One API per course and process, for work repeated per submission (feedback pages)."""
+    return api(root)
 
 
 def _fingerprint(root: Path) -> str:
@@ -91,7 +98,7 @@ def release(root: Path, force: bool = True) -> bool:
 
 def feedback(root: Path, assignment: str, student: str) -> bool:
     """Render one student's feedback (reads the gradebook, never writes it): runs in a pool worker."""
-    done = api(root).generate_feedback(assignment, student, force=True)
+    done = _api_of(root).generate_feedback(assignment, student, force=True)
     return bool(done.get("success"))
 
 

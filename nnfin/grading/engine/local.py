@@ -45,15 +45,16 @@ def unsandboxed_ok() -> bool:
 
 
 def worker(limits: SubmissionLimits | None = None) -> WarmWorker:
-    """This process's warm worker, (re)started when needed."""
+    """This process's warm worker, (re)started when needed or when its folders need other sizes."""
     global _WORKER
-    if _WORKER is not None and _WORKER.alive():
+    limits = limits or SubmissionLimits()
+    if _WORKER is not None and _WORKER.alive() and _WORKER.fits(limits):
         return _WORKER
     if _WORKER is not None:
         _WORKER.close()
     bwrap = isolation.choose(unsandboxed_ok())
     index = _claim_index() if _LOCK is None else int(Path(_LOCK.name).stem) - UID_BASE
-    _WORKER = WarmWorker(index, limits or SubmissionLimits(), bwrap, run=f"{os.getpid()}")
+    _WORKER = WarmWorker(index, limits, bwrap, run=f"{os.getpid()}")
     _WORKER.start()
     return _WORKER
 

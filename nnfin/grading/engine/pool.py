@@ -12,22 +12,43 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing.util import Finalize
 
+from nnfin.grading.engine.containment import SubmissionLimits
 
-def _start_worker() -> None:
+
+def _start_worker(limits: SubmissionLimits | None) -> None:
     """Runs once in each pool process: warm the sandbox now, close it when the process ends."""
     from nnfin.grading.checks import runner  # noqa: F401  (pytest and the checks, imported once)
     from nnfin.grading.engine import local
 
-    local.worker()
+    local.worker(limits)
     Finalize(local, local.shutdown, exitpriority=100)
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) or 1
 
 
-def local_pool(jobs: int | None = None) -> Executor:
-    """``jobs`` processes, each owning one warm sandboxed worker (its own uid, folders and cgroup)."""
+def local_pool(jobs: int | None = None, limits: SubmissionLimits | None = None,
+               warm_now: bool = False) -> Executor:
+    """``jobs`` processes, each owning one warm sandboxed worker (its own uid, folders and cgroup).
+
+    With ``warm_now`` the processes start (and warm their sandboxes) at once, in the
+    background, so the caller's own start-up (importing nbgrader, staging) overlaps theirs.
+    """
+    executor = ProcessPoolExecutor(max_workers=jobs or default_jobs(),
+                                   mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(limits,))
+    if warm_now:
+        executor.submit(_ready)  # a fork pool launches all its processes on the first submit
+    return executor
+
+
+def plain_pool(jobs: int | None = None) -> Executor:
+    """Processes for the grader's own work (feedback pages): no sandbox, nothing of the students runs."""
     return ProcessPoolExecutor(max_workers=jobs or default_jobs(),
-                               mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker)
+                               mp_context=multiprocessing.get_context("fork"))
+

@@ -104,7 +104,7 @@ class StudentSession:
         self._stop()
         if not self.started:
             self.started = time.monotonic()
-        self.child = self.worker.fork()
+        self.child = self.worker.fork(self.limits)
         self.buffer = b""
         self.next_id += 1
         rid = self.next_id

@@ -162,8 +162,15 @@ class WarmWorker:
         return json.loads(data)
 
     # -- one child per submission ------------------------------------------
-    def fork(self) -> ChildHandle:
+    def fits(self, limits: SubmissionLimits) -> bool:
+        """Whether this worker's folders were mounted with ``limits``' sizes (the rest is per child)."""
+        mine = self.limits
+        return (mine.tmp_bytes, mine.folder_bytes, mine.folder_files) == (
+            limits.tmp_bytes, limits.folder_bytes, limits.folder_files)
+
+    def fork(self, limits: SubmissionLimits | None = None) -> ChildHandle:
         """A fresh child, already inside its own control group with the submission's limits."""
+        limits = limits or self.limits
         ours, theirs = socket.socketpair()
         try:
             self._send({"op": "fork"}, [theirs.fileno()])
@@ -180,8 +187,7 @@ class WarmWorker:
             ours.close()
             raise WorkerError(f"could not tell the new child apart ({len(new)} new processes)")
         group = Cgroup(f"nnfin-{self.run}/w{self.index}/s{self.forks}")
-        group.limit(processes=self.limits.processes, memory_bytes=self.limits.memory_bytes,
-                    cores=self.limits.cores)
+        group.limit(processes=limits.processes, memory_bytes=limits.memory_bytes, cores=limits.cores)
         group.add(new[0])
         return ChildHandle(ours, group, new[0])
 
