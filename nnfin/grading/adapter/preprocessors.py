@@ -123,3 +123,6 @@ def configure_autograde(c) -> None:
         AssignLatePenalties,
         CheckCellMetadata,
     ]
+    # nbconvert validates the whole notebook after every preprocessor (13 times a submission);
+    # once, after the last one, catches the same invalid notebook (nbconvert's own option)
+    c.Exporter.optimistic_validation = True
