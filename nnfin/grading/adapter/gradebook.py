@@ -12,18 +12,23 @@ import hashlib
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
+from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
 from nnfin.coursedir import assignments
 from nnfin.grading.adapter import speedups
 
 speedups.install()
+# nbgrader 0.9 adds a new submission to the gradebook in a way SQLAlchemy 2 warns about (the row
+# is written all the same); the warning says nothing an instructor can act on
+warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
 
 GRADES_CSV = "grades.csv"
 RELEASE_STAMP = Path("build") / "release.sha256"
