@@ -12,7 +12,6 @@ import math
 import numpy as np
 import pytest
 
-from nnfin import numerics
 from nnfin.grading.checks.expect import CheckFailed, expect_array, expect_close, expect_float
 from nnfin.reference import losses as ref
 from nnfin.reference import trading
@@ -29,22 +28,6 @@ SUM_NOT_MEAN = "It looks like a sum instead of a mean: divide by the number of e
 # ---------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------
-
-
-def _expect(got, want, what, mistakes=()):
-    """Value check; ``mistakes`` is a list of (message, wrong value) pairs, tried in order."""
-    got_arr = np.asarray(got, dtype=numerics.DTYPE)
-    want_arr = np.asarray(want, dtype=numerics.DTYPE)
-    if (np.all(np.isfinite(got_arr)) and got_arr.shape == want_arr.shape
-            and numerics.relative_error(got_arr, want_arr) <= numerics.RTOL):
-        return
-    for message, wrong in mistakes:
-        wrong_arr = np.asarray(wrong, dtype=numerics.DTYPE)
-        if (wrong_arr.shape == got_arr.shape and np.all(np.isfinite(wrong_arr))
-                and np.all(np.isfinite(got_arr))
-                and numerics.relative_error(got_arr, wrong_arr) <= numerics.RTOL):
-            raise CheckFailed(f"{what} is not right. {message}")
-    expect_close(got, want, what)
 
 
 def _size(rng):
@@ -84,14 +67,14 @@ def test_mse_reproduces_the_lecture_tables(student):
     for y, y_hat, table in ((Y3, YHAT3, "three-stock"), (Y5, YHAT5, "five-stock")):
         what = f"mse() on the lecture's {table} table"
         got = expect_float(student.call("mse", y, y_hat), what)
-        _expect(got, ref.mse(y, y_hat), what, _mse_mistakes(y, y_hat))
+        expect_close(got, ref.mse(y, y_hat), what, _mse_mistakes(y, y_hat))
 
 
 @pytest.mark.grade("test_mse", points=2)
 def test_mse_on_a_batch(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng),))
     got = expect_float(student.call("mse", y, y_hat), "mse(y_true, y_pred)")
-    _expect(got, ref.mse(y, y_hat), "mse(y_true, y_pred)", _mse_mistakes(y, y_hat))
+    expect_close(got, ref.mse(y, y_hat), "mse(y_true, y_pred)", _mse_mistakes(y, y_hat))
 
 
 @pytest.mark.grade("test_mse", points=1)
@@ -99,7 +82,7 @@ def test_mse_on_a_column(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng), 1))
     what = "mse(y_true, y_pred) for (m, 1) column inputs"
     got = expect_float(student.call("mse", y, y_hat), what)
-    _expect(got, ref.mse(y, y_hat), what, _mse_mistakes(y, y_hat))
+    expect_close(got, ref.mse(y, y_hat), what, _mse_mistakes(y, y_hat))
 
 
 # ---------------------------------------------------------------------------
@@ -129,14 +112,14 @@ def test_rmse_reproduces_the_lecture_tables(student):
     for y, y_hat, table in ((Y3, YHAT3, "three-stock"), (Y5, YHAT5, "five-stock")):
         what = f"rmse() on the lecture's {table} table"
         got = expect_float(student.call("rmse", y, y_hat), what)
-        _expect(got, ref.rmse(y, y_hat), what, _rmse_mistakes(y, y_hat))
+        expect_close(got, ref.rmse(y, y_hat), what, _rmse_mistakes(y, y_hat))
 
 
 @pytest.mark.grade("test_rmse", points=1)
 def test_rmse_on_a_batch(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng),))
     got = expect_float(student.call("rmse", y, y_hat), "rmse(y_true, y_pred)")
-    _expect(got, ref.rmse(y, y_hat), "rmse(y_true, y_pred)", _rmse_mistakes(y, y_hat))
+    expect_close(got, ref.rmse(y, y_hat), "rmse(y_true, y_pred)", _rmse_mistakes(y, y_hat))
 
 
 @pytest.mark.grade("test_rmse", points=1)
@@ -144,7 +127,7 @@ def test_rmse_on_a_column(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng), 1))
     what = "rmse(y_true, y_pred) for (m, 1) column inputs"
     got = expect_float(student.call("rmse", y, y_hat), what)
-    _expect(got, ref.rmse(y, y_hat), what, _rmse_mistakes(y, y_hat))
+    expect_close(got, ref.rmse(y, y_hat), what, _rmse_mistakes(y, y_hat))
 
 
 # ---------------------------------------------------------------------------
@@ -173,14 +156,14 @@ def test_mae_on_the_lecture_tables(student):
     for y, y_hat, table in ((Y3, YHAT3, "three-stock"), (Y5, YHAT5, "five-stock")):
         what = f"mae() on the lecture's {table} table"
         got = expect_float(student.call("mae", y, y_hat), what)
-        _expect(got, ref.mae(y, y_hat), what, _mae_mistakes(y, y_hat))
+        expect_close(got, ref.mae(y, y_hat), what, _mae_mistakes(y, y_hat))
 
 
 @pytest.mark.grade("test_mae", points=1)
 def test_mae_on_a_batch(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng),))
     got = expect_float(student.call("mae", y, y_hat), "mae(y_true, y_pred)")
-    _expect(got, ref.mae(y, y_hat), "mae(y_true, y_pred)", _mae_mistakes(y, y_hat))
+    expect_close(got, ref.mae(y, y_hat), "mae(y_true, y_pred)", _mae_mistakes(y, y_hat))
 
 
 @pytest.mark.grade("test_mae", points=1)
@@ -188,7 +171,7 @@ def test_mae_on_a_column(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng), 1))
     what = "mae(y_true, y_pred) for (m, 1) column inputs"
     got = expect_float(student.call("mae", y, y_hat), what)
-    _expect(got, ref.mae(y, y_hat), what, _mae_mistakes(y, y_hat))
+    expect_close(got, ref.mae(y, y_hat), what, _mae_mistakes(y, y_hat))
 
 
 # ---------------------------------------------------------------------------
@@ -241,7 +224,7 @@ def _huber_batch(rng, shape, delta):
 def test_huber_on_the_five_stocks(student):
     what = "huber() on the lecture's five stocks with delta = 2"
     got = expect_float(student.call("huber", Y5, YHAT5, delta=2.0), what)
-    _expect(got, ref.huber(Y5, YHAT5, 2.0), what, _huber_mistakes(Y5, YHAT5, 2.0))
+    expect_close(got, ref.huber(Y5, YHAT5, 2.0), what, _huber_mistakes(Y5, YHAT5, 2.0))
 
 
 @pytest.mark.grade("test_huber", points=2)
@@ -249,7 +232,7 @@ def test_huber_with_the_default_delta(student, rng):
     y, y_hat = _huber_batch(rng, (_size(rng),), 1.0)
     what = "huber(y_true, y_pred) with the default delta"
     got = expect_float(student.call("huber", y, y_hat), what)
-    _expect(got, ref.huber(y, y_hat), what, _huber_mistakes(y, y_hat, 1.0))
+    expect_close(got, ref.huber(y, y_hat), what, _huber_mistakes(y, y_hat, 1.0))
 
 
 @pytest.mark.grade("test_huber", points=2)
@@ -258,7 +241,7 @@ def test_huber_with_other_deltas(student, rng):
         y, y_hat = _huber_batch(rng, (_size(rng),), delta)
         what = "huber(y_true, y_pred, delta) with a delta other than 1"
         got = expect_float(student.call("huber", y, y_hat, delta=delta), what)
-        _expect(got, ref.huber(y, y_hat, delta), what, _huber_mistakes(y, y_hat, delta))
+        expect_close(got, ref.huber(y, y_hat, delta), what, _huber_mistakes(y, y_hat, delta))
 
 
 @pytest.mark.grade("test_huber", points=1)
@@ -267,7 +250,7 @@ def test_huber_on_a_column(student, rng):
     y, y_hat = _huber_batch(rng, (_size(rng), 1), delta)
     what = "huber(y_true, y_pred, delta) for (m, 1) column inputs"
     got = expect_float(student.call("huber", y, y_hat, delta=delta), what)
-    _expect(got, ref.huber(y, y_hat, delta), what, _huber_mistakes(y, y_hat, delta))
+    expect_close(got, ref.huber(y, y_hat, delta), what, _huber_mistakes(y, y_hat, delta))
 
 
 # ---------------------------------------------------------------------------
@@ -326,7 +309,7 @@ def test_worst_day_share_with_a_crash(student, rng):
     y, y_hat = _crash_batch(rng, (int(rng.integers(40, 80)),))
     what = "worst_day_share(y_true, y_pred)"
     got = _expect_pair(student.call("worst_day_share", y, y_hat), what)
-    _expect(got, _share_want(y, y_hat), what, _share_mistakes(y, y_hat))
+    expect_close(got, _share_want(y, y_hat), what, _share_mistakes(y, y_hat))
 
 
 @pytest.mark.grade("test_worst_day_share", points=2)
@@ -336,7 +319,7 @@ def test_worst_day_share_on_columns(student, rng):
         y, y_hat = _crash_batch(rng, (_size(rng), 1))
         y, y_hat = flip * y, flip * y_hat
         got = _expect_pair(student.call("worst_day_share", y, y_hat), what)
-        _expect(got, _share_want(y, y_hat), what, _share_mistakes(y, y_hat))
+        expect_close(got, _share_want(y, y_hat), what, _share_mistakes(y, y_hat))
 
 
 # ---------------------------------------------------------------------------
@@ -376,7 +359,7 @@ def test_bce_on_a_batch(student, rng):
     y, p = _labels(rng, shape), rng.uniform(0.03, 0.97, shape)
     what = "binary_cross_entropy(y_true, y_pred)"
     got = expect_float(student.call("binary_cross_entropy", y, p), what)
-    _expect(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
+    expect_close(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
 
 
 @pytest.mark.grade("test_binary_cross_entropy", points=2)
@@ -393,7 +376,7 @@ def test_bce_with_predictions_of_exactly_0_and_1(student, rng):
     if not math.isfinite(got):
         raise CheckFailed(f"{what} returned {got}: a prediction of exactly 0 or 1 makes log(0). "
                           "Clip y_pred to [eps, 1 - eps] before taking logs.")
-    _expect(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
+    expect_close(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
 
 
 @pytest.mark.grade("test_binary_cross_entropy", points=1)
@@ -410,7 +393,7 @@ def test_bce_uses_the_eps_argument(student, rng):
                  "argument.", ref.binary_cross_entropy(y, p))] + _bce_mistakes(y, p, eps)
     if not math.isfinite(got):
         raise CheckFailed(f"{what} returned {got}: clip y_pred to [eps, 1 - eps] before the logs.")
-    _expect(got, ref.binary_cross_entropy(y, p, eps), what, mistakes)
+    expect_close(got, ref.binary_cross_entropy(y, p, eps), what, mistakes)
 
 
 @pytest.mark.grade("test_binary_cross_entropy", points=1)
@@ -419,7 +402,7 @@ def test_bce_on_a_column(student, rng):
     y, p = _labels(rng, shape), rng.uniform(0.03, 0.97, shape)
     what = "binary_cross_entropy(y_true, y_pred) for (m, 1) column inputs"
     got = expect_float(student.call("binary_cross_entropy", y, p), what)
-    _expect(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
+    expect_close(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
 
 
 # ---------------------------------------------------------------------------
@@ -454,7 +437,7 @@ def _pnl_batch(rng, shape):
 def test_strategy_pnl_on_the_five_stocks(student):
     what = "strategy_pnl() on the lecture's five stocks"
     got = expect_array(student.call("strategy_pnl", YHAT5, Y5), (5,), what)
-    _expect(got, trading.strategy_pnl(YHAT5, Y5), what, _pnl_mistakes(YHAT5, Y5))
+    expect_close(got, trading.strategy_pnl(YHAT5, Y5), what, _pnl_mistakes(YHAT5, Y5))
 
 
 @pytest.mark.grade("test_strategy_pnl", points=2)
@@ -462,7 +445,7 @@ def test_strategy_pnl_on_a_batch(student, rng):
     f, r = _pnl_batch(rng, (_size(rng),))
     what = "strategy_pnl(forecast, realized)"
     got = expect_array(student.call("strategy_pnl", f, r), f.shape, what)
-    _expect(got, trading.strategy_pnl(f, r), what, _pnl_mistakes(f, r))
+    expect_close(got, trading.strategy_pnl(f, r), what, _pnl_mistakes(f, r))
 
 
 @pytest.mark.grade("test_strategy_pnl", points=1)
@@ -470,7 +453,7 @@ def test_strategy_pnl_keeps_the_shape(student, rng):
     f, r = _pnl_batch(rng, (_size(rng), 1))
     what = "strategy_pnl(forecast, realized) for (m, 1) column inputs"
     got = expect_array(student.call("strategy_pnl", f, r), f.shape, what)
-    _expect(got, trading.strategy_pnl(f, r), what, _pnl_mistakes(f, r))
+    expect_close(got, trading.strategy_pnl(f, r), what, _pnl_mistakes(f, r))
 
 
 # ---------------------------------------------------------------------------
@@ -503,7 +486,7 @@ def test_hit_rate_on_a_batch(student, rng):
     f = np.where(rng.uniform(size=n) < 0.65, r, -r) * rng.uniform(0.2, 2.0, n)
     what = "hit_rate(forecast, realized)"
     got = expect_float(student.call("hit_rate", f, r), what)
-    _expect(got, trading.hit_rate(f, r), what, _hit_mistakes(f, r))
+    expect_close(got, trading.hit_rate(f, r), what, _hit_mistakes(f, r))
 
 
 @pytest.mark.grade("test_hit_rate", points=1)
@@ -518,7 +501,7 @@ def test_hit_rate_skips_days_without_a_bet(student, rng):
     f, r = f.reshape(n, 1), r.reshape(n, 1)
     what = "hit_rate(forecast, realized) with days of zero forecast or zero return"
     got = expect_float(student.call("hit_rate", f, r), what)
-    _expect(got, trading.hit_rate(f, r), what, _hit_mistakes(f, r))
+    expect_close(got, trading.hit_rate(f, r), what, _hit_mistakes(f, r))
 
 
 @pytest.mark.grade("test_hit_rate", points=1)

@@ -22,7 +22,7 @@ def grade_id(cell: NotebookNode) -> str | None:
     return nbgrader_meta(cell).get("grade_id")
 
 
-def _without_magics(source: str) -> str:
+def without_magics(source: str) -> str:
     """IPython magics and shell escapes are not Python: comment them out."""
     lines = []
     for line in source.splitlines():
@@ -33,7 +33,7 @@ def _without_magics(source: str) -> str:
 
 def student_code_cells(nb: NotebookNode) -> list[str]:
     """Every code cell except the autograder tests, in order (the student's program)."""
-    return [_without_magics(c.source) for c in nb.cells
+    return [without_magics(c.source) for c in nb.cells
             if c.cell_type == "code" and not is_test_cell(c)]
 
 

@@ -3,13 +3,23 @@
 Every failure is a `CheckFailed` whose message speaks to the student about
 their code (never about the hidden inputs or the check's code). Value checks
 can name the usual mistakes: pass ``mistakes={"message": wrong_value, ...}``
-with the values the reference produces when it makes that mistake, and the
-message of the first one the student's answer matches is shown.
+(or a list of such pairs) with the values the reference produces when it makes
+that mistake, and the message of the first one the student's answer matches is
+shown; the failure also carries a short label of the mistake (``.mistake``) so
+that the class report can count students per misconception.
+
+Floats: a function that "returns a float" may return a Python float or a numpy
+float64 (both arrive as float); `expect_float` also takes ints and 0-d arrays.
+
+Errors carried forward: `expect_own_logic` gives full marks to a part whose
+value is what its own logic makes of the student's (wrong) helper, and leaves a
+`note` saying so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -19,7 +29,54 @@ from nnfin.reference.gradcheck import numerical_gradient
 
 
 class CheckFailed(AssertionError):
-    """A failed check; its message is safe to show to the student."""
+    """A failed check; its message is safe to show to the student.
+
+    ``mistake``: a short, stable label of the misconception the message names (no
+    numbers), or None when the message names none.
+    """
+
+    def __init__(self, message: str, mistake: str | None = None) -> None:
+        super().__init__(message)
+        self.mistake = mistake
+
+
+Mistakes = Mapping[str, object] | Iterable[tuple[str, object]] | None
+
+_NOTES: list[str] = []
+
+
+def note(message: str) -> None:
+    """Tell the student something about a check that passed (e.g. an error carried forward)."""
+    if message not in _NOTES:
+        _NOTES.append(message)
+
+
+def take_notes() -> list[str]:
+    """The notes left since the last call (the pytest plugin collects them after every check)."""
+    notes = list(_NOTES)
+    _NOTES.clear()
+    return notes
+
+
+_LEAD = re.compile(r"^(it (looks|seems) like|it is|the|a|an|your|you)\s+", re.IGNORECASE)
+
+
+def mistake_label(message: str) -> str:
+    """A short, stable label for a mistake message: its first clause, lower case, no numbers.
+
+    "It looks like a sum instead of a mean: divide by m." -> "sum instead of a mean".
+    """
+    clause = re.split(r"[:;.(]\s|[:;.]$", message.strip(), maxsplit=1)[0]
+    for _ in range(3):
+        clause = _LEAD.sub("", clause.strip())
+    clause = re.sub(r"[-+]?\d+\.\d+(e[-+]?\d+)?|\b\d{3,}\b", "", clause)  # values vary, rules do not
+    return " ".join(clause.lower().split())[:60].strip(" ,") or "unnamed mistake"
+
+
+def _pairs(mistakes: Mistakes) -> list[tuple[str, object]]:
+    if mistakes is None:
+        return []
+    return list(mistakes.items()) if isinstance(mistakes, Mapping) else list(mistakes)
 
 
 def _type_name(value: object) -> str:
@@ -93,27 +150,66 @@ def _shape_message(got: tuple[int, ...], want: tuple[int, ...], what: str) -> st
     return base
 
 
-def expect_close(got: object, want: object, what: str,
-                 mistakes: Mapping[str, object] | None = None, rtol: float = numerics.RTOL) -> None:
-    """Value check with the course's one tolerance policy (relative error, float64)."""
+def matches(got: object, want: object, rtol: float = numerics.RTOL) -> bool:
+    """Same shape, all finite where ``want`` is, and within ``rtol`` (the course's one policy)."""
     got_arr = np.asarray(got, dtype=numerics.DTYPE)
     want_arr = np.asarray(want, dtype=numerics.DTYPE)
+    if got_arr.shape != want_arr.shape:
+        return False
+    if np.array_equal(got_arr, want_arr, equal_nan=True):
+        return True
+    if not (np.all(np.isfinite(got_arr)) and np.all(np.isfinite(want_arr))):
+        return False
+    return numerics.relative_error(got_arr, want_arr) <= rtol
+
+
+def expect_close(got: object, want: object, what: str, mistakes: Mistakes = None,
+                 rtol: float = numerics.RTOL) -> None:
+    """Value check with the course's one tolerance policy (relative error, float64).
+
+    ``mistakes``: (message, wrong value) pairs, tried in order only when ``got`` is wrong; a
+    message is shown only when the student's value really is that wrong value.
+    """
+    got_arr = np.asarray(got, dtype=numerics.DTYPE)
+    want_arr = np.asarray(want, dtype=numerics.DTYPE)
+    if matches(got_arr, want_arr, rtol):
+        return
+    for message, wrong in _pairs(mistakes):
+        if matches(got_arr, wrong, rtol):
+            raise CheckFailed(f"{what} is not right. {message}", mistake_label(message))
+    if got_arr.shape != want_arr.shape:
+        raise CheckFailed(f"{what} has shape {got_arr.shape}, but the expected shape is "
+                          f"{want_arr.shape}.")
     if np.all(np.isfinite(want_arr)) and not np.all(np.isfinite(got_arr)):
         raise CheckFailed(f"{what} contains NaN or infinity where a finite number was expected: "
-                          "look for a division by zero, log(0) or an overflowing exp.")
-    if numerics.relative_error(got_arr, want_arr) <= rtol:
-        return
-    for message, wrong in (mistakes or {}).items():
-        wrong_arr = np.asarray(wrong, dtype=numerics.DTYPE)
-        same_shape = wrong_arr.shape == got_arr.shape
-        if same_shape and numerics.relative_error(got_arr, wrong_arr) <= rtol:
-            raise CheckFailed(f"{what} is not right. {message}")
+                          "look for a division by zero, log(0) or an overflowing exp.",
+                          "nan or infinity")
     raise CheckFailed(f"{what} does not match the expected values "
                       f"(relative error {numerics.relative_error(got_arr, want_arr):.1e}).")
 
 
+def expect_own_logic(got: object, want: object, what: str,
+                     carried: Iterable[tuple[str, object]] = (), mistakes: Mistakes = None,
+                     rtol: float = numerics.RTOL) -> None:
+    """Full marks for the right value, or for what this part's own logic makes of a wrong helper.
+
+    ``carried``: (note, value) pairs, each value the expectation computed in the grader from
+    the outputs of one of the student's own helpers (called in the sandbox with the same
+    inputs), the note saying which helper made the difference ("your train_linear follows the
+    rules, but your minibatch_indices is wrong, see that part"). A helper that is right gives
+    ``want`` again, so only a wrong helper can excuse a difference. Otherwise as `expect_close`.
+    """
+    if matches(got, want, rtol):
+        return
+    for message, own in carried:
+        if matches(got, own, rtol):
+            note(message)
+            return
+    expect_close(got, want, what, mistakes, rtol)
+
+
 def expect_gradient(got: np.ndarray, f: Callable[[np.ndarray], float], x: np.ndarray,
-                    what: str, mistakes: Mapping[str, object] | None = None) -> None:
+                    what: str, mistakes: Mistakes = None) -> None:
     """Compare a gradient with central differences of the loss it claims to differentiate."""
     numeric = numerical_gradient(f, x)
     if numerics.relative_error(got, numeric) <= numerics.FD_TOL:

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from nnfin.grading import notebook
-from nnfin.grading.checks.expect import CheckFailed
+from nnfin.grading.checks.expect import CheckFailed, take_notes
 from nnfin.grading.engine.session import StudentError, StudentSession
 
 REPO = Path(__file__).resolve().parents[3]
@@ -47,14 +47,21 @@ class Student:
     def __init__(self, process: StudentSession) -> None:
         self.process = process
 
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        result = self.process.call(name, *args, **kwargs)
+    def call(self, name: str, *args: Any, when: str = "", **kwargs: Any) -> Any:
+        """The student's ``name(*args, **kwargs)``; ``when`` says in an error message under which
+        circumstances it raised ("when the first loss is 0"), without showing the inputs."""
+        try:
+            result = self.process.call(name, *args, **kwargs)
+        except StudentError as exc:
+            if when:
+                raise exc.when(when) from None
+            raise
         if result.mutated:
             which = ", ".join(_arg_label(m) for m in result.mutated)
             raise CheckFailed(
                 f"{name}() changed its input ({which}) in place. A function must leave its "
                 "inputs alone: build a new array (W = W - lr * dW) instead of W -= lr * dW, "
-                "and copy before you modify."
+                "and copy before you modify.", "changes its input in place"
             )
         return result.value
 
@@ -114,13 +121,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     points = float(marker.kwargs.get("points", 1))
     message = ""
     internal = ""
+    mistake = None
+    notes = take_notes()
     if report.failed and call.excinfo is not None:
         exc = call.excinfo.value
         if isinstance(exc, (CheckFailed, StudentError)):
             message = str(exc)
+            mistake = getattr(exc, "mistake", None)
         else:
             message = ("A hidden check could not finish on your answer; "
                        "your instructor has the details.")
             internal = f"{type(exc).__name__}: {exc}"[:500]
     CONTEXT.results.append({"grade_id": grade_id, "test": item.name, "points": points,
-                            "passed": report.passed, "message": message, "internal": internal})
+                            "passed": report.passed, "message": message, "internal": internal,
+                            "mistake": mistake, "notes": notes if report.passed else []})

@@ -25,6 +25,8 @@ class PartResult:
     max_score: float = 0.0
     messages: list[str] = field(default_factory=list)
     internal: list[str] = field(default_factory=list)
+    mistakes: list[str] = field(default_factory=list)
+    """Short labels of the misconceptions the failed checks named (for the class report)."""
 
 
 @dataclass
@@ -83,6 +85,9 @@ def run_checks(assignment: str, session: StudentSession, seed: int,
             part.score += row["points"]
         elif row["message"] not in part.messages:
             part.messages.append(row["message"])
+        if not row["passed"] and row["mistake"] and row["mistake"] not in part.mistakes:
+            part.mistakes.append(row["mistake"])
+        part.messages += [n for n in row["notes"] if n not in part.messages]
         if row["internal"]:
             part.internal.append(f"{row['test']}: {row['internal']}")
     failed = [f"code cell {r.index + 1}: {r.error}" for r in session.failed_cells()

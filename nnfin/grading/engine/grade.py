@@ -55,7 +55,8 @@ def _grade(job: Job) -> JobResult:
     result = JobResult(job.student, job.assignment, job.seed, sandbox=isolation.describe(warm.bwrap))
     result.outputs = {ids[i]: out for i, out in session.outputs.items()}
     result.execution_counts = {ids[i]: n for i, n in session.execution_counts.items()}
-    result.parts = {gid: {"score": p.score, "max_score": p.max_score, "messages": p.messages}
+    result.parts = {gid: {"score": p.score, "max_score": p.max_score, "messages": p.messages,
+                          "mistakes": p.mistakes}
                     for gid, p in report.parts.items()}
     problems = report.failed_cells + report.events + session.limit_messages() + session.output_notes
     result.problems = list(dict.fromkeys(problems))

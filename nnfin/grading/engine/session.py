@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from nnfin.grading.engine import explain
 from nnfin.grading.engine import outputs as bounded
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.warm import ChildHandle, WarmWorker
@@ -30,11 +31,22 @@ LIMIT_WORDS = {
 
 
 class StudentError(Exception):
-    """Something in the student's process stopped a check; ``str()`` is student-safe."""
+    """Something in the student's process stopped a check; ``str()`` is student-safe.
 
-    def __init__(self, kind: str, message: str) -> None:
+    An exception of the student's code keeps its parts (``exception``: what, type,
+    message, line) so that a check can say when it happened (`when`).
+    """
+
+    def __init__(self, kind: str, message: str, exception: tuple | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.exception = exception
+
+    def when(self, context: str) -> StudentError:
+        """The same error, saying under which circumstances it was raised ("when the loss is 0")."""
+        if self.exception is None:
+            return self
+        return StudentError(self.kind, explain.sentence(*self.exception, when=context), self.exception)
 
 
 @dataclass
@@ -264,10 +276,9 @@ class StudentSession:
             error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
             kind = str(error.get("kind", "exception"))[:20]
             if kind == "exception":
-                line = error.get("line")
-                where = f" (line {line} of your cell)" if type(line) is int else ""
-                raise StudentError(kind, f"{what} raised {str(error.get('type', 'an error'))[:80]}{where}: "
-                                         f"{str(error.get('message', ''))[:300]}".rstrip(": "))
+                parts = (what, str(error.get("type", ""))[:80], str(error.get("message", ""))[:300],
+                         error.get("line"))
+                raise StudentError(kind, explain.sentence(*parts), parts)
             if kind == "missing":
                 raise StudentError(kind, f"{what} is not defined: did you rename it, delete its "
                                          "cell, or does the cell fail before defining it?")

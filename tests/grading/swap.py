@@ -1,0 +1,70 @@
+"""Notebooks with one answer cell replaced: the mutant, equivalent and visible-test suites share this."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from nnfin.grading import notebook
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def catalogue(folder: str, prefix: str, key: str) -> list[tuple[str, dict]]:
+    """(assignment, entry) for every entry of ``key`` in tests/<folder>/<prefix>*.py."""
+    out = []
+    for path in sorted((REPO / "tests" / folder).glob(f"{prefix}*.py")):
+        module = importlib.import_module(f"tests.{folder}.{path.stem}")
+        out += [(module.ASSIGNMENT, entry) for entry in getattr(module, key)]
+    return out
+
+
+def swapped_notebook(assignment: str, cell_id: str, source: str) -> tuple[NotebookNode, Path]:
+    """The source notebook of ``assignment`` with answer cell ``cell_id`` replaced by ``source``."""
+    folder = REPO / "source" / assignment
+    nb = notebook.read(next(folder.glob("*.ipynb")))
+    hits = [c for c in nb.cells if notebook.grade_id(c) == cell_id]
+    assert len(hits) == 1, f"no solution cell {cell_id!r} in {assignment}"
+    hits[0].source = source
+    return nb, folder
+
+
+def swapped_cells(assignment: str, cell_id: str, source: str) -> tuple[list[str], Path]:
+    """The student's program (every code cell but the tests) with one answer cell replaced."""
+    nb, folder = swapped_notebook(assignment, cell_id, source)
+    return notebook.student_code_cells(nb), folder
+
+
+def visible_test_failure(assignment: str, cell_id: str, source: str) -> str | None:
+    """Run the notebook's own cells with one answer replaced, then that part's visible test cell.
+
+    Our own trusted code (mutants), so it runs in this process: answer, setup and data cells in
+    order, plots skipped, then ``test_<cell_id>``. Returns the failure message, or None when the
+    visible tests pass.
+    """
+    nb, folder = swapped_notebook(assignment, cell_id, source)
+    namespace: dict = {"__name__": "__visible__"}
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for cell in nb.cells:
+                if cell.cell_type != "code" or notebook.is_test_cell(cell) or "plt." in cell.source:
+                    continue
+                try:
+                    exec(notebook.without_magics(cell.source), namespace)  # noqa: S102 - our own code
+                except Exception:  # noqa: BLE001 - a broken earlier cell is the mutant's business
+                    pass
+            test = notebook.test_cells(nb)[f"test_{cell_id}"]
+            try:
+                exec(notebook.without_magics(test.source), namespace)  # noqa: S102
+            except Exception as exc:  # noqa: BLE001
+                return f"{type(exc).__name__}: {exc}"
+    finally:
+        os.chdir(here)
+    return None
