@@ -19,7 +19,10 @@ from nnfin.grading.checks.expect import (
     expect_float,
     expect_gradient,
     expect_int,
+    expect_own_logic,
     expect_str,
+    matches,
+    note,
 )
 from nnfin.grading.engine.session import StudentError
 from nnfin.grading.sandbox.wire import PyFunc
@@ -86,11 +89,14 @@ def _grad_mistakes(X, y, w, b, dw, db):
             "It looks like a sum instead of a mean: divide by the number of examples m.": dw * m,
             "It looks like the factor 2 from the square is missing (d/dr r^2 = 2r).": dw / 2,
             "The sign is flipped: use r = X @ w + b - y (prediction minus truth).": -dw,
+            "dw is all zeros: 2 // m is integer division, which gives 0 for m > 2; "
+            "write 2 / m.": np.zeros_like(dw),
         },
         {
             "db looks like a sum instead of a mean: divide by the number of examples m.": db * m,
             "db is missing the factor 2 from the square.": db / 2,
             "db has the wrong sign: use r = X @ w + b - y (prediction minus truth).": -db,
+            "db is 0: 2 // m is integer division, which gives 0 for m > 2; write 2 / m.": 0.0,
         },
     )
 
@@ -264,9 +270,14 @@ def test_gradient_descent_follows_the_slope(student, rng):
         raise CheckFailed(f"{what}: loss_history should have n_steps + 1 entries "
                           "(the start plus one per step).")
     _, sign_hist = ref.gradient_descent(grad_f, w0, -lr, steps, loss_f)
-    expect_close(history, want_hist, f"{what}: loss_history", mistakes={
+    expect_close(history[:2], want_hist[:2], f"{what}: the first two losses", mistakes={
         "The loss goes up: step AGAINST the gradient, w = w - lr * grad_fn(w) (sign error).":
-            sign_hist,
+            sign_hist[:2],
+    })
+    expect_close(history, want_hist, f"{what}: loss_history", mistakes={
+        "The first step is right but later steps are not: take every step with the same lr, "
+        "w = w - lr * grad_fn(w), from the w of the step before (no decay, no momentum).":
+            history,
     })
     expect_close(w, want_w, f"{what}: the final w", mistakes={
         "The returned w is still w0: return the updated weights.": w0,
@@ -284,9 +295,15 @@ def test_gradient_descent_stops_when_the_loss_explodes(student, rng):
                                  n, what)
     with np.errstate(over="ignore", invalid="ignore"):
         _, want_hist = ref.gradient_descent(grad_f, w0, lr, steps, loss_f)
+    if len(history) > len(want_hist) and all(math.isfinite(v) for v in history):
+        raise CheckFailed(f"{what}: with this learning rate the loss must blow up to inf or NaN, "
+                          "but your loss_history stayed finite: take every step with the lr you "
+                          "are given, unchanged (no decay, no clipping of the step).",
+                          "learning rate changed during the run")
     if len(history) > len(want_hist):
         raise CheckFailed(f"{what}: it kept stepping after the loss became NaN/inf: "
-                          "stop as soon as the loss is not finite (np.isfinite).")
+                          "stop as soon as the loss is not finite (np.isfinite).",
+                          "kept stepping after nan")
     if len(history) < len(want_hist) and all(math.isfinite(v) for v in history):
         raise CheckFailed(f"{what}: the history should end with the first non-finite loss "
                           "(append it, then stop), but all its entries are finite.")
@@ -324,15 +341,16 @@ def _decay(rng: np.random.Generator, start: float, drop: float, k: int) -> list[
     return [float(v) for v in start * (1.0 - drop * t)]
 
 
-def _diagnose(student, history, expected, hint):
-    got = expect_str(student.call("diagnose_loss_history", history),
+def _diagnose(student, history, expected, hint, mistake=None, when=""):
+    """One history whose label is ``expected``; ``hint`` names the rule a wrong label breaks."""
+    got = expect_str(student.call("diagnose_loss_history", history, when=when),
                      "diagnose_loss_history(history)", LABELS)
     want = ref.diagnose_loss_history(history)
     if want != expected:
         raise RuntimeError("internal: the hidden history does not show what it should")
     if got != want:
         raise CheckFailed(f"diagnose_loss_history returned {got!r} for a history that is "
-                          f"{want!r}. {hint}")
+                          f"{want!r}. {hint}", mistake)
 
 
 @pytest.mark.grade("test_diagnose_loss_history", points=1)
@@ -340,8 +358,12 @@ def test_diagnose_nan_and_inf(student, rng):
     start = float(rng.uniform(1.0, 10.0))
     hint = "Rule 1: a NaN or inf anywhere in the history means 'diverging'."
     falling = _decay(rng, start, 0.8, 6)
-    _diagnose(student, falling + [float("inf")], "diverging", hint)
-    _diagnose(student, falling[:3] + [float("nan")], "diverging", hint)
+    _diagnose(student, falling + [float("inf")], "diverging", hint, "non-finite loss missed")
+    _diagnose(student, falling[:3] + [float("nan")], "diverging", hint, "non-finite loss missed")
+    _diagnose(student, falling[:3] + [float("nan")] + falling[3:], "diverging",
+              "Rule 1: a NaN in the MIDDLE of the history (not only at its end) also means "
+              "'diverging': check every entry.", "nan only looked for at the end",
+              when="when the history holds a NaN in the middle")
 
 
 @pytest.mark.grade("test_diagnose_loss_history", points=1)
@@ -350,7 +372,8 @@ def test_diagnose_loss_that_ends_higher_than_it_started(student, rng):
     rise = float(rng.uniform(0.2, 3.0))
     history = [start, start * 0.7, start * 1.3, start * 0.9, start * (1.0 + rise)]
     _diagnose(student, history, "diverging",
-              "Rule 1: a loss that ends more than 5% above its start is 'diverging'.")
+              "Rule 1: a loss that ends more than 5% above its start is 'diverging'.",
+              "rise above the start missed")
 
 
 @pytest.mark.grade("test_diagnose_loss_history", points=1)
@@ -361,7 +384,8 @@ def test_diagnose_runaway_tail(student, rng):
     history = _decay(rng, start, 1.0 - low / start, 4) + [float(low * u) for u in up]
     _diagnose(student, history, "diverging",
               "Rule 1: when each of the last 5 steps raised the loss, by more than 5% in total, "
-              "the loss is running away ('diverging'), even if it fell earlier.")
+              "the loss is running away ('diverging'), even if it fell earlier.",
+              "runaway tail missed")
 
 
 @pytest.mark.grade("test_diagnose_loss_history", points=1)
@@ -371,10 +395,11 @@ def test_diagnose_too_slow_and_healthy(student, rng):
     for drop in (float(rng.uniform(0.05, 0.45)), 0.48):
         _diagnose(student, _decay(rng, start, drop, k), "too slow",
                   "Rule 3: a loss that fell by less than half of its starting value is 'too slow': "
-                  "(L0 - L_last) / L0 < 0.5.")
+                  "(L0 - L_last) / L0 < 0.5.", "wrong too-slow threshold")
     for drop in (float(rng.uniform(0.55, 0.95)), 0.52):
         _diagnose(student, _decay(rng, start, drop, k), "healthy",
-                  "Rule 4: a loss that fell by half of its starting value or more is 'healthy'.")
+                  "Rule 4: a loss that fell by half of its starting value or more is 'healthy'.",
+                  "wrong too-slow threshold")
 
 
 @pytest.mark.grade("test_diagnose_loss_history", points=1)
@@ -385,21 +410,22 @@ def test_diagnose_noise_is_not_divergence(student, rng):
     noisy = [v * (1.0 + float(rng.uniform(0.0, 0.04))) if i % 2 else v for i, v in enumerate(base)]
     hint = ("Small rises (mini-batch noise) are not divergence: only the three diverging rules "
             "count (more than 5% above the start, or 5 rising steps adding up to more than 5%).")
-    _diagnose(student, noisy, "healthy", hint)
+    _diagnose(student, noisy, "healthy", hint, "noise taken for divergence")
     low = base[-1]
     small_rise = [low * (1.0 + 0.008 * i) for i in range(1, 6)]   # 5 rises, +4% in total
-    _diagnose(student, base + small_rise, "healthy", hint)
+    _diagnose(student, base + small_rise, "healthy", hint, "noise taken for divergence")
     four_up = [low * (1.0 + 0.05 * i) for i in range(1, 5)]       # only 4 rising steps
-    _diagnose(student, base + four_up, "healthy", hint)
+    _diagnose(student, base + four_up, "healthy", hint, "runaway window too short")
 
 
 @pytest.mark.grade("test_diagnose_loss_history", points=1)
 def test_diagnose_short_and_flat_histories(student, rng):
     start = float(rng.uniform(1.0, 10.0))
     _diagnose(student, [start] * 4, "too slow",
-              "Rule 3: a loss that did not move at all is 'too slow'.")
+              "Rule 3: a loss that did not move at all is 'too slow'.", "flat loss not too slow")
     _diagnose(student, [0.0, 0.0, 0.0], "healthy",
-              "Rule 2: a history that starts at 0 (a perfect fit) and stays there is 'healthy'.")
+              "Rule 2: a history that starts at 0 (a perfect fit) and stays there is 'healthy'.",
+              "first loss of zero", when="when the first loss is 0")
     arr = np.array(_decay(rng, start, 0.9, 3))
     _diagnose(student, arr, "healthy",
               "The history may also arrive as a numpy array: use np.asarray(history, dtype=float).")
@@ -510,32 +536,145 @@ def test_updates_per_epoch_rounds_up(student, rng):
 # ---------------------------------------------------------------------------
 
 
-def _train_variant(X, y, batch_size, lr, epochs, seed, *, reseed=True, shuffle=True,
-                   divide_by_batch_size=False):
-    """The reference training loop, optionally making one of the classic mistakes."""
+def _train_run(X, y, batch_size, lr, epochs, seed, *, batches=None, grad=None, record="full",
+               twice=False, reseed=True, shuffle=True, divide_by_batch_size=False):
+    """The training loop of the rules, optionally making one classic mistake or using the
+    student's own helpers (``batches(epoch)``, ``grad(Xb, yb, w, b)``) in place of the reference."""
     m, n = X.shape
+    grad = grad or ref.linear_mse_grad
     w, b = np.zeros(n), 0.0
     history = [ref.linear_mse(X, y, w, b)]
+    n_updates = 0
     for epoch in range(epochs):
-        if shuffle:
-            batches = ref.minibatch_indices(m, batch_size, seed + epoch if reseed else seed)
+        if batches is not None:
+            order_batches = batches(epoch)
+        elif shuffle:
+            order_batches = ref.minibatch_indices(m, batch_size, seed + epoch if reseed else seed)
         else:
-            batches = [np.arange(m)[s:s + batch_size] for s in range(0, m, batch_size)]
-        for idx in batches:
-            dw, db = ref.linear_mse_grad(X[idx], y[idx], w, b)
+            order_batches = [np.arange(m)[s:s + batch_size] for s in range(0, m, batch_size)]
+        perm = np.random.default_rng(seed + epoch).permutation(m)
+        batch_losses = []
+        for idx in order_batches:
+            idx = perm[idx] if twice else idx
+            batch_losses.append(ref.linear_mse(X[idx], y[idx], w, b))
+            dw, db = grad(X[idx], y[idx], w, b)
             if divide_by_batch_size:
                 scale = len(idx) / batch_size
                 dw, db = dw * scale, db * scale
             w = w - lr * dw
             b = b - lr * db
-        history.append(ref.linear_mse(X, y, w, b))
-    return {"w": w, "b": b, "loss_history": history}
+            n_updates += 1
+        full = {"full": ref.linear_mse(X, y, w, b), "last batch": batch_losses[-1],
+                "batch mean": float(np.mean(batch_losses))}
+        history.append(full[record])
+    return {"w": w, "b": b, "loss_history": history, "n_updates": n_updates}
+
+
+def _packed(run) -> np.ndarray:
+    """Every number of a training run in one vector (same length only for same-length runs)."""
+    return np.concatenate([np.asarray(run["loss_history"], dtype=float), np.ravel(run["w"]),
+                           [float(run["b"]), float(run["n_updates"])]])
+
+
+def _student_batches(student, m, batch_size, seed, epochs):
+    """The student's own minibatch_indices for every epoch, or None if it cannot be used."""
+    try:
+        out = [student.call("minibatch_indices", m, batch_size, seed + e) for e in range(epochs)]
+    except (StudentError, CheckFailed):
+        return None
+    for batches in out:
+        if not isinstance(batches, list) or not batches:
+            return None
+        for idx in batches:
+            if (not isinstance(idx, np.ndarray) or idx.ndim != 1 or idx.dtype.kind != "i"
+                    or idx.size == 0 or idx.min() < 0 or idx.max() >= m):
+                return None
+    return lambda epoch: out[epoch]
+
+
+def _student_grad(student, X, y):
+    """The student's own linear_mse_grad as a function, or None when it is right or unusable."""
+    n = X.shape[1]
+
+    def grad(Xb, yb, w, b):
+        dw, db = _pair(student.call("linear_mse_grad", Xb, yb, w, b), "linear_mse_grad")
+        return expect_array(dw, (n,), "linear_mse_grad: dw"), expect_float(db, "linear_mse_grad: db")
+
+    probe = (X[: max(2, len(X) // 2)], y[: max(2, len(y) // 2)], np.linspace(-0.5, 0.5, n), 0.3)
+    try:
+        dw, db = grad(*probe)
+    except (StudentError, CheckFailed):
+        return None
+    want_dw, want_db = ref.linear_mse_grad(*probe)
+    return None if matches(dw, want_dw) and matches(db, want_db) else grad
+
+
+def _carried(student, X, y, batch_size, lr, epochs, seed, want):
+    """What a train_linear with right logic returns on top of the student's own (wrong) helpers.
+
+    A generator: the student's helpers are only called when train_linear's answer is wrong."""
+    m = X.shape[0]
+    args = (X, y, batch_size, lr, epochs, seed)
+    own = []
+    batches = _student_batches(student, m, batch_size, seed, epochs)
+    grad = _student_grad(student, X, y)
+    if batches is not None:
+        run = _train_run(*args, batches=batches)
+        if not matches(_packed(run), _packed(want)):
+            own.append(("minibatch_indices", run))
+    if grad is not None:
+        own.append(("linear_mse_grad", _train_run(*args, grad=grad)))
+        if batches is not None:
+            own.append(("minibatch_indices and linear_mse_grad",
+                        _train_run(*args, batches=batches, grad=grad)))
+    try:
+        per_epoch = student.call("updates_per_epoch", m, batch_size)
+    except (StudentError, CheckFailed):
+        per_epoch = None
+    if type(per_epoch) in (int, float) and per_epoch * epochs != want["n_updates"]:
+        own.append(("updates_per_epoch", dict(want, n_updates=per_epoch * epochs)))
+    yield from [(f"train_linear keeps its points: it follows the training rules, and its results "
+             f"differ only because your {helper} {'is' if ' and ' not in helper else 'are'} "
+             "wrong (see that part).", _packed(run)) for helper, run in own]
+
+
+def _wrong_helpers(student, X, y, batch_size, seed) -> list[str]:
+    """The student's helpers that raise, or return a wrong type or value, on this check's data."""
+    wrong = []
+    probe = (X[:batch_size], y[:batch_size], np.linspace(-0.5, 0.5, X.shape[1]), 0.3)
+    try:
+        dw, db = _pair(student.call("linear_mse_grad", *probe), "linear_mse_grad")
+        want_dw, want_db = ref.linear_mse_grad(*probe)
+        right = (matches(expect_array(dw, want_dw.shape, "dw"), want_dw)
+                 and matches(expect_float(db, "db"), want_db))
+    except (StudentError, CheckFailed):
+        right = False
+    wrong += [] if right else ["linear_mse_grad"]
+    try:
+        batches = student.call("minibatch_indices", X.shape[0], batch_size, seed)
+        want = ref.minibatch_indices(X.shape[0], batch_size, seed)
+        right = (isinstance(batches, list) and len(batches) == len(want)
+                 and all(isinstance(g, np.ndarray) and g.shape == w.shape and np.array_equal(g, w)
+                         for g, w in zip(batches, want, strict=True)))
+    except (StudentError, CheckFailed):
+        right = False
+    return wrong + ([] if right else ["minibatch_indices"])
 
 
 def _check_training(student, X, y, batch_size, lr, epochs, seed):
     m, n = X.shape
     what = f"train_linear(X, y, batch_size={batch_size}, lr, epochs={epochs}, seed)"
-    got = student.call("train_linear", X, y, batch_size, lr, epochs, seed)
+    try:
+        got = student.call("train_linear", X, y, batch_size, lr, epochs, seed)
+    except StudentError as exc:
+        own_error = exc.kind != "exception" or exc.exception[1] == "NotImplementedError"
+        helpers = [] if own_error else _wrong_helpers(student, X, y, batch_size, seed)
+        if not helpers:
+            raise
+        note(f"train_linear keeps its points: it raised an error, but it calls your "
+             f"{' and '.join(helpers)}, which {'is' if len(helpers) == 1 else 'are'} wrong "
+             "(see that part); fix that first.")
+        return
     if not isinstance(got, dict):
         raise CheckFailed(f"{what} should return a dict, got {type(got).__name__}.")
     missing = [k for k in ("w", "b", "loss_history", "n_updates") if k not in got]
@@ -546,36 +685,49 @@ def _check_training(student, X, y, batch_size, lr, epochs, seed):
     history = _float_list(got["loss_history"], f"{what}['loss_history']")
     n_updates = expect_int(got["n_updates"], f"{what}['n_updates']")
     want = ref.train_linear(X, y, batch_size, lr, epochs, seed)
+    mine = {"w": w, "b": b, "loss_history": history, "n_updates": n_updates}
+    try:  # right, or right on top of the student's own wrong helpers: full marks
+        expect_own_logic(_packed(mine), _packed(want), what,
+                         _carried(student, X, y, batch_size, lr, epochs, seed, want))
+        return
+    except CheckFailed:
+        pass
     if len(history) != epochs + 1:
         if len(history) == epochs:
             raise CheckFailed(f"{what}: loss_history has one entry per epoch but needs epochs + 1: "
-                              "record the full-data MSE before training, then after every epoch.")
+                              "record the full-data MSE before training, then after every epoch.",
+                              "history misses the starting loss")
         raise CheckFailed(f"{what}: loss_history should hold epochs + 1 full-data losses "
-                          "(one per epoch, after it, plus the starting loss, not one per batch).")
+                          "(one per epoch, after it, plus the starting loss, not one per batch).",
+                          "one loss per batch")
     if n_updates != want["n_updates"]:
         hint = (" It looks like epochs were counted, not updates: add 1 for every batch."
                 if n_updates == epochs else "")
         raise CheckFailed(f"{what}: n_updates is {n_updates}, but every batch of every epoch makes "
-                          f"one update.{hint}")
-    same_seed = _train_variant(X, y, batch_size, lr, epochs, seed, reseed=False)
-    no_shuffle = _train_variant(X, y, batch_size, lr, epochs, seed, shuffle=False)
-    by_size = _train_variant(X, y, batch_size, lr, epochs, seed, divide_by_batch_size=True)
-    sign_run = _train_variant(X, y, batch_size, -lr, epochs, seed)
+                          f"one update.{hint}", "epochs counted as updates" if hint else None)
+    args = (X, y, batch_size, lr, epochs, seed)
+    variants = [
+        ("The loss_history entries look like the loss of the last batch of each epoch: record "
+         "the MSE on the FULL data set after every epoch.", _train_run(*args, record="last batch")),
+        ("The loss_history entries look like the mean of the batch losses of each epoch: record "
+         "the MSE on the FULL data set after every epoch, with the weights at its end.",
+         _train_run(*args, record="batch mean")),
+        ("The batches look the same in every epoch: shuffle epoch e with seed + e.",
+         _train_run(*args, reseed=False)),
+        ("The examples look unshuffled: take the batches from "
+         "np.random.default_rng(seed + epoch).permutation(m).", _train_run(*args, shuffle=False)),
+        ("The rows seem to be shuffled twice: the batches already hold shuffled row numbers, "
+         "so index the ORIGINAL X and y with them (X[idx], y[idx]).", _train_run(*args, twice=True)),
+        ("The last, smaller batch seems to be averaged over batch_size rows: divide by the "
+         "number of rows actually in the batch (len(idx)).",
+         _train_run(*args, divide_by_batch_size=True)),
+        ("The loss goes up: step against the gradient, w = w - lr * dw (sign error).",
+         _train_run(X, y, batch_size, -lr, epochs, seed)),
+    ]
 
     def mistakes(key):
-        named = {
-            "The batches look the same in every epoch: shuffle epoch e with seed + e.":
-                same_seed[key],
-            "The examples look unshuffled: take the batches from "
-            "np.random.default_rng(seed + epoch).permutation(m).": no_shuffle[key],
-            "The last, smaller batch seems to be averaged over batch_size rows: divide by the "
-            "number of rows actually in the batch (len(idx)).": by_size[key],
-            "The loss goes up: step against the gradient, w = w - lr * dw (sign error).":
-                sign_run[key],
-        }
-        if key == "loss_history":  # the first entry is the same for every variant
-            return {msg: v for msg, v in named.items() if len(v) == len(history)}
-        return named
+        return [(msg, run[key]) for msg, run in variants
+                if key != "loss_history" or len(run[key]) == len(history)]
 
     expect_close(history[0], want["loss_history"][0],
                  f"{what}: loss_history[0] (the full-data MSE at w = 0, b = 0)")

@@ -33,22 +33,26 @@ _TRAIN_TEMPLATE = """def train_linear(X, y, batch_size, lr, epochs, seed):
     for epoch in range(epochs):
         order = ORDER
         for start in range(0, m, batch_size):
-            idx = order[start:start + batch_size]
+            idx = INDEX
             residual = X[idx] @ w + b - y[idx]
+            last_batch_loss = float(np.mean(residual ** 2))
             dw = (2.0 / DENOM) * (X[idx].T @ residual)
             db = (2.0 / DENOM) * float(np.sum(residual))
             w = w STEP lr * dw
             b = b STEP lr * db
             n_updates += 1
-        history.append(float(np.mean((X @ w + b - y) ** 2)))
+        history.append(EPOCH_LOSS)
     return {"w": w, "b": float(b), "loss_history": HISTORY, "n_updates": COUNT}
 """
 
 
 def _train(order="np.random.default_rng(seed + epoch).permutation(m)", denom="len(idx)",
-           step="-", history="history", count="n_updates"):
+           step="-", history="history", count="n_updates",
+           index="order[start:start + batch_size]",
+           epoch_loss="float(np.mean((X @ w + b - y) ** 2))"):
     return (_TRAIN_TEMPLATE.replace("ORDER", order).replace("DENOM", denom)
-            .replace("STEP", step).replace("HISTORY", history).replace("COUNT", count))
+            .replace("STEP", step).replace("HISTORY", history).replace("COUNT", count)
+            .replace("INDEX", index).replace("EPOCH_LOSS", epoch_loss))
 
 
 MUTANTS = [
@@ -82,6 +86,13 @@ MUTANTS = [
                "    r = X @ w + b - y\n"
                "    return 2.0 / m * (X.T @ r), 2.0 / m * float(np.sum(r))\n",
      "loses": ["test_linear_mse_grad"], "message": "notebook's X and y"},
+
+    {"cell": _GRAD, "name": "integer division 2 // m",
+     "source": "def linear_mse_grad(X, y, w, b):\n"
+               "    m = X.shape[0]\n"
+               "    r = X @ w + b - y\n"
+               "    return 2 // m * (X.T @ r), 2 // m * float(np.sum(r))\n",
+     "loses": ["test_linear_mse_grad"], "message": "integer division"},
 
     # -- Part 2: numerical_gradient ---------------------------------------------
     {"cell": _NUM, "name": "one-sided difference",
@@ -187,6 +198,16 @@ MUTANTS = [
                "    return w, history\n",
      "loses": ["test_gradient_descent"], "message": "changed its input"},
 
+    {"cell": _GD, "name": "decaying learning rate",
+     "source": _GD_OK_HEAD
+               + "    for t in range(n_steps):\n"
+                 "        w = w - lr / (1 + t) * grad_fn(w)\n"
+                 "        history.append(float(loss_fn(w)))\n"
+                 "        if not np.isfinite(history[-1]):\n"
+                 "            break\n"
+                 "    return w, history\n",
+     "loses": ["test_gradient_descent"], "message": "no decay"},
+
     # -- Part 4: diagnose_loss_history ------------------------------------------
     {"cell": _DIAG, "name": "only NaN counts as diverging",
      "source": "def diagnose_loss_history(history):\n"
@@ -242,6 +263,30 @@ MUTANTS = [
                "        return 'too_slow'\n"
                "    return 'healthy'\n",
      "loses": ["test_diagnose_loss_history"], "message": "must be one of"},
+
+    {"cell": _DIAG, "name": "NaN looked for only in the last entry",
+     "source": "def diagnose_loss_history(history):\n"
+               "    h = np.asarray(history, dtype=float)\n"
+               "    if not np.isfinite(h[-1]):\n"
+               "        return 'diverging'\n"
+               "    first, last = h[0], h[-1]\n"
+               "    if last > 1.05 * first:\n"
+               "        return 'diverging'\n"
+               "    if h.size > 5 and np.all(np.diff(h[-6:]) > 0) and h[-1] > 1.05 * h[-6]:\n"
+               "        return 'diverging'\n" + _DIAG_TAIL,
+     "loses": ["test_diagnose_loss_history"], "message": "in the MIDDLE"},
+    {"cell": _DIAG, "name": "divides by a first loss of 0",
+     "source": "def diagnose_loss_history(history):\n"
+               "    h = [float(v) for v in history]\n"
+               "    if not all(math.isfinite(v) for v in h) or h[-1] > 1.05 * h[0]:\n"
+               "        return 'diverging'\n"
+               "    tail = h[-6:]\n"
+               "    if len(h) > 5 and all(a < b for a, b in zip(tail, tail[1:])) and tail[-1] > 1.05 * tail[0]:\n"
+               "        return 'diverging'\n"
+               "    if (h[0] - h[-1]) / h[0] < 0.5:\n"
+               "        return 'too slow'\n"
+               "    return 'healthy'\n",
+     "loses": ["test_diagnose_loss_history"], "message": "ZeroDivisionError when the first loss is 0"},
 
     # -- Part 5: minibatch_indices ----------------------------------------------
     {"cell": _BATCH, "name": "no shuffle",
@@ -304,4 +349,10 @@ MUTANTS = [
     {"cell": _TRAIN, "name": "counts epochs instead of updates",
      "source": _train(count="epochs"),
      "loses": ["test_train_linear"], "message": "epochs were counted"},
+    {"cell": _TRAIN, "name": "records the last batch's loss",
+     "source": _train(epoch_loss="last_batch_loss"),
+     "loses": ["test_train_linear"], "message": "last batch"},
+    {"cell": _TRAIN, "name": "shuffles the rows twice",
+     "source": _train(index="order[order[start:start + batch_size]]"),
+     "loses": ["test_train_linear"], "message": "shuffled twice"},
 ]
