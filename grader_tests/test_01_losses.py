@@ -12,7 +12,14 @@ import math
 import numpy as np
 import pytest
 
-from nnfin.grading.checks.expect import CheckFailed, expect_array, expect_close, expect_float
+from nnfin.grading.checks.expect import (
+    CheckFailed,
+    carried_from,
+    expect_array,
+    expect_close,
+    expect_float,
+    expect_own_logic,
+)
 from nnfin.reference import losses as ref
 from nnfin.reference import trading
 
@@ -107,19 +114,26 @@ def _rmse_mistakes(y, y_hat):
     ]
 
 
+def _expect_rmse(student, got, y, y_hat, what):
+    """rmse may call the student's mse: sqrt of a wrong mse is not charged again here."""
+    carried = carried_from(lambda: student.call("mse", y, y_hat), ref.mse(y, y_hat),
+                           lambda out: math.sqrt(expect_float(out, "mse")), "rmse", "mse")
+    expect_own_logic(got, ref.rmse(y, y_hat), what, carried, _rmse_mistakes(y, y_hat))
+
+
 @pytest.mark.grade("test_rmse", points=1)
 def test_rmse_reproduces_the_lecture_tables(student):
     for y, y_hat, table in ((Y3, YHAT3, "three-stock"), (Y5, YHAT5, "five-stock")):
         what = f"rmse() on the lecture's {table} table"
         got = expect_float(student.call("rmse", y, y_hat), what)
-        expect_close(got, ref.rmse(y, y_hat), what, _rmse_mistakes(y, y_hat))
+        _expect_rmse(student, got, y, y_hat, what)
 
 
 @pytest.mark.grade("test_rmse", points=1)
 def test_rmse_on_a_batch(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng),))
     got = expect_float(student.call("rmse", y, y_hat), "rmse(y_true, y_pred)")
-    expect_close(got, ref.rmse(y, y_hat), "rmse(y_true, y_pred)", _rmse_mistakes(y, y_hat))
+    _expect_rmse(student, got, y, y_hat, "rmse(y_true, y_pred)")
 
 
 @pytest.mark.grade("test_rmse", points=1)
@@ -127,7 +141,7 @@ def test_rmse_on_a_column(student, rng):
     y, y_hat = _regression_batch(rng, (_size(rng), 1))
     what = "rmse(y_true, y_pred) for (m, 1) column inputs"
     got = expect_float(student.call("rmse", y, y_hat), what)
-    expect_close(got, ref.rmse(y, y_hat), what, _rmse_mistakes(y, y_hat))
+    _expect_rmse(student, got, y, y_hat, what)
 
 
 # ---------------------------------------------------------------------------
@@ -179,20 +193,26 @@ def test_mae_on_a_column(student, rng):
 # ---------------------------------------------------------------------------
 
 
-def _huber_variant(y, y_hat, delta, quad=0.5, shift=0.5, slope=True, swap=False):
-    """The Huber loss with one of the usual slips (the defaults give the right loss)."""
+def _huber_variant(y, y_hat, delta, quad=0.5, shift=0.5, slope=True, swap=False, signed=0):
+    """The Huber loss with one of the usual slips (the defaults give the right loss).
+
+    ``signed``: +1 or -1 branches on the signed residual (y_hat - y or y - y_hat) <= delta."""
     r = y_hat - y
     a = np.abs(r)
     inner = quad * r**2
     outer = (delta if slope else 1.0) * (a - shift * delta)
-    small = a <= delta
+    small = signed * r <= delta if signed else a <= delta
     per = np.where(small, outer, inner) if swap else np.where(small, inner, outer)
     return float(np.mean(per))
 
 
 def _huber_mistakes(y, y_hat, delta):
     want = ref.huber(y, y_hat, delta)
+    signed = ("The branch tests the signed residual: choose the quadratic piece when "
+              "|r| <= delta (np.abs), so that a large miss in either direction is linear.")
     mistakes = [
+        (signed, _huber_variant(y, y_hat, delta, signed=1)),
+        (signed, _huber_variant(y, y_hat, delta, signed=-1)),
         ("The quadratic piece must be 1/2 r^2, not r^2.",
          _huber_variant(y, y_hat, delta, quad=1.0)),
         ("The linear piece misses the -delta/2: use delta * (|r| - delta/2) so that the two "
@@ -304,12 +324,29 @@ def _crash_batch(rng, shape):
     return y.reshape(shape), y_hat.reshape(shape)
 
 
+def _expect_share(student, got, y, y_hat, what):
+    """worst_day_share may call the student's mse and mae: their mistakes are not charged here."""
+    a = np.abs(y - y_hat)
+    m = a.size
+
+    def shares(mse_value, mae_value):
+        return (float(a.max() ** 2 / m / mse_value), float(a.max() / m / mae_value))
+
+    def both(out):
+        return shares(expect_float(out[0], "mse"), expect_float(out[1], "mae"))
+
+    carried = carried_from(lambda: (student.call("mse", y, y_hat), student.call("mae", y, y_hat)),
+                           (ref.mse(y, y_hat), ref.mae(y, y_hat)), both, "worst_day_share",
+                           "mse or mae")
+    expect_own_logic(got, _share_want(y, y_hat), what, carried, _share_mistakes(y, y_hat))
+
+
 @pytest.mark.grade("test_worst_day_share", points=2)
 def test_worst_day_share_with_a_crash(student, rng):
     y, y_hat = _crash_batch(rng, (int(rng.integers(40, 80)),))
     what = "worst_day_share(y_true, y_pred)"
     got = _expect_pair(student.call("worst_day_share", y, y_hat), what)
-    expect_close(got, _share_want(y, y_hat), what, _share_mistakes(y, y_hat))
+    _expect_share(student, got, y, y_hat, what)
 
 
 @pytest.mark.grade("test_worst_day_share", points=2)
@@ -319,7 +356,7 @@ def test_worst_day_share_on_columns(student, rng):
         y, y_hat = _crash_batch(rng, (_size(rng), 1))
         y, y_hat = flip * y, flip * y_hat
         got = _expect_pair(student.call("worst_day_share", y, y_hat), what)
-        expect_close(got, _share_want(y, y_hat), what, _share_mistakes(y, y_hat))
+        _expect_share(student, got, y, y_hat, what)
 
 
 # ---------------------------------------------------------------------------
@@ -479,6 +516,19 @@ def _hit_mistakes(f, r):
     ]
 
 
+def _expect_hit(student, got, f, r, what):
+    """hit_rate may call the student's strategy_pnl (a hit is a day with P&L > 0)."""
+    counted = (f != 0) & (r != 0)
+
+    def from_pnl(pnl):
+        pnl = expect_array(pnl, f.shape, "strategy_pnl")
+        return float(np.mean(pnl[counted] > 0))
+
+    carried = carried_from(lambda: student.call("strategy_pnl", f, r), trading.strategy_pnl(f, r),
+                           from_pnl, "hit_rate", "strategy_pnl")
+    expect_own_logic(got, trading.hit_rate(f, r), what, carried, _hit_mistakes(f, r))
+
+
 @pytest.mark.grade("test_hit_rate", points=2)
 def test_hit_rate_on_a_batch(student, rng):
     n = int(rng.integers(20, 40))
@@ -486,7 +536,7 @@ def test_hit_rate_on_a_batch(student, rng):
     f = np.where(rng.uniform(size=n) < 0.65, r, -r) * rng.uniform(0.2, 2.0, n)
     what = "hit_rate(forecast, realized)"
     got = expect_float(student.call("hit_rate", f, r), what)
-    expect_close(got, trading.hit_rate(f, r), what, _hit_mistakes(f, r))
+    _expect_hit(student, got, f, r, what)
 
 
 @pytest.mark.grade("test_hit_rate", points=1)
@@ -501,7 +551,7 @@ def test_hit_rate_skips_days_without_a_bet(student, rng):
     f, r = f.reshape(n, 1), r.reshape(n, 1)
     what = "hit_rate(forecast, realized) with days of zero forecast or zero return"
     got = expect_float(student.call("hit_rate", f, r), what)
-    expect_close(got, trading.hit_rate(f, r), what, _hit_mistakes(f, r))
+    _expect_hit(student, got, f, r, what)
 
 
 @pytest.mark.grade("test_hit_rate", points=1)
@@ -509,7 +559,8 @@ def test_hit_rate_without_any_bet_is_nan(student, rng):
     n = _size(rng)
     f, r = np.zeros(n), rng.normal(0.0, 1.0, n)
     what = "hit_rate(forecast, realized) when the forecast is zero every day"
-    got = expect_float(student.call("hit_rate", f, r), what)
+    got = expect_float(student.call("hit_rate", f, r, when="when no day counts (a zero forecast "
+                                    "every day)"), what)
     if not math.isnan(got):
         raise CheckFailed(f"{what} should be float('nan'): a forecaster that never takes a "
                           "position has no hit rate, since no day counts.")

@@ -21,6 +21,7 @@ from nnfin.grading.checks.expect import (
     expect_int,
     expect_own_logic,
     expect_str,
+    helper_note,
     matches,
     note,
 )
@@ -633,9 +634,7 @@ def _carried(student, X, y, batch_size, lr, epochs, seed, want):
         per_epoch = None
     if type(per_epoch) in (int, float) and per_epoch * epochs != want["n_updates"]:
         own.append(("updates_per_epoch", dict(want, n_updates=per_epoch * epochs)))
-    yield from [(f"train_linear keeps its points: it follows the training rules, and its results "
-             f"differ only because your {helper} {'is' if ' and ' not in helper else 'are'} "
-             "wrong (see that part).", _packed(run)) for helper, run in own]
+    yield from [(helper_note("train_linear", helper), _packed(run)) for helper, run in own]
 
 
 def _wrong_helpers(student, X, y, batch_size, seed) -> list[str]:

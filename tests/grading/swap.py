@@ -24,30 +24,35 @@ def catalogue(folder: str, prefix: str, key: str) -> list[tuple[str, dict]]:
     return out
 
 
-def swapped_notebook(assignment: str, cell_id: str, source: str) -> tuple[NotebookNode, Path]:
-    """The source notebook of ``assignment`` with answer cell ``cell_id`` replaced by ``source``."""
+def swapped_notebook(assignment: str, cell_id: str, source: str,
+                     also: dict[str, str] | None = None) -> tuple[NotebookNode, Path]:
+    """The source notebook of ``assignment`` with answer cell ``cell_id`` replaced by ``source``
+    (and each answer cell named in ``also`` by its source: a part that calls the wrong one)."""
     folder = REPO / "source" / assignment
     nb = notebook.read(next(folder.glob("*.ipynb")))
-    hits = [c for c in nb.cells if notebook.grade_id(c) == cell_id]
-    assert len(hits) == 1, f"no solution cell {cell_id!r} in {assignment}"
-    hits[0].source = source
+    for gid, text in {**(also or {}), cell_id: source}.items():
+        hits = [c for c in nb.cells if notebook.grade_id(c) == gid]
+        assert len(hits) == 1, f"no solution cell {gid!r} in {assignment}"
+        hits[0].source = text
     return nb, folder
 
 
-def swapped_cells(assignment: str, cell_id: str, source: str) -> tuple[list[str], Path]:
-    """The student's program (every code cell but the tests) with one answer cell replaced."""
-    nb, folder = swapped_notebook(assignment, cell_id, source)
+def swapped_cells(assignment: str, cell_id: str, source: str,
+                  also: dict[str, str] | None = None) -> tuple[list[str], Path]:
+    """The student's program (every code cell but the tests) with answer cells replaced."""
+    nb, folder = swapped_notebook(assignment, cell_id, source, also)
     return notebook.student_code_cells(nb), folder
 
 
-def visible_test_failure(assignment: str, cell_id: str, source: str) -> str | None:
+def visible_test_failure(assignment: str, cell_id: str, source: str,
+                         also: dict[str, str] | None = None) -> str | None:
     """Run the notebook's own cells with one answer replaced, then that part's visible test cell.
 
     Our own trusted code (mutants), so it runs in this process: answer, setup and data cells in
     order, plots skipped, then ``test_<cell_id>``. Returns the failure message, or None when the
     visible tests pass.
     """
-    nb, folder = swapped_notebook(assignment, cell_id, source)
+    nb, folder = swapped_notebook(assignment, cell_id, source, also)
     namespace: dict = {"__name__": "__visible__"}
     here = os.getcwd()
     os.chdir(folder)

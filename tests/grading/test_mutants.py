@@ -13,7 +13,7 @@ MUTANTS = catalogue("mutants", "m", "MUTANTS")
 @pytest.mark.parametrize(("assignment", "mutant"), [
     pytest.param(a, m, id=f"{a}:{m['cell']}:{m['name']}") for a, m in MUTANTS])
 def test_mutant_loses_exactly_its_part(assignment: str, mutant: dict) -> None:
-    cells, folder = swapped_cells(assignment, mutant["cell"], mutant["source"])
+    cells, folder = swapped_cells(assignment, mutant["cell"], mutant["source"], mutant.get("also"))
     report = run_hidden_checks(assignment, cells, folder, seed=1234)
     losers = set(mutant.get("loses", ["test_" + mutant["cell"]]))
     for grade_id, part in report.parts.items():

@@ -103,6 +103,10 @@ MUTANTS = [
                           "out = delta * (a - 0.5 * delta)\n"
                           "return float(np.mean(np.where(a <= delta, 0.5 * r ** 2, out)))"),
      "loses": ["test_huber"], "message": "changed its input"},
+    {"cell": "huber", "name": "branches on the signed residual",
+     "source": _fn(HUBER, "r = y_pred - y_true\na = np.abs(r)\n"
+                          "return float(np.mean(np.where(r <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))))"),
+     "loses": ["test_huber"], "message": "signed residual"},
     # ---------------------------------------------------------------- worst_day_share
     {"cell": "worst_day_share", "name": "percentages instead of fractions",
      "source": _fn(SHARE, "e = np.abs(y_true - y_pred)\n"
@@ -197,5 +201,25 @@ MUTANTS = [
      "source": _fn(HIT, "ok = (forecast != 0) & (realized != 0)\n"
                         "hits = int(np.sum(np.sign(forecast[ok]) == np.sign(realized[ok])))\n"
                         "return hits / int(np.sum(ok))"),
-     "loses": ["test_hit_rate"], "message": "ZeroDivisionError"},
+     "loses": ["test_hit_rate"], "message": "ZeroDivisionError when no day counts"},
+    # ---------------------------------------------------------------- errors carried forward
+    {"cell": "mse", "name": "sum instead of mean, called by rmse and worst_day_share",
+     "source": _fn(MSE, "return float(np.sum((y_true - y_pred) ** 2))"),
+     "also": {"rmse": _fn(RMSE, "return float(np.sqrt(mse(y_true, y_pred)))"),
+              "worst_day_share": _fn(SHARE, "e = np.abs(y_true - y_pred)\nm = e.size\n"
+                                            "return (float(e.max() ** 2 / (m * mse(y_true, y_pred))),\n"
+                                            "        float(e.max() / (m * mae(y_true, y_pred))))")},
+     "loses": ["test_mse"], "message": "sum instead of a mean"},
+    {"cell": "mae", "name": "no absolute value, called by worst_day_share",
+     "source": _fn(MAE, "return float(np.mean(y_true - y_pred))"),
+     "also": {"worst_day_share": _fn(SHARE, "e = np.abs(y_true - y_pred)\nm = e.size\n"
+                                            "return (float(e.max() ** 2 / (m * mse(y_true, y_pred))),\n"
+                                            "        float(e.max() / (m * mae(y_true, y_pred))))")},
+     "loses": ["test_mae"], "message": "absolute value"},
+    {"cell": "strategy_pnl", "name": "sign error, called by hit_rate",
+     "source": _fn(PNL, "return -np.sign(forecast) * realized"),
+     "also": {"hit_rate": _fn(HIT, "ok = (forecast != 0) & (realized != 0)\n"
+                                   "if not ok.any():\n    return float('nan')\n"
+                                   "return float(np.mean(strategy_pnl(forecast, realized)[ok] > 0))")},
+     "loses": ["test_strategy_pnl"], "message": "opposite direction"},
 ]

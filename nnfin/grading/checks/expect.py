@@ -19,11 +19,12 @@ value is what its own logic makes of the student's (wrong) helper, and leaves a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
 from nnfin import numerics
+from nnfin.grading.engine.session import StudentError
 from nnfin.grading.sandbox import wire
 from nnfin.reference.gradcheck import numerical_gradient
 
@@ -174,9 +175,9 @@ def expect_close(got: object, want: object, what: str, mistakes: Mistakes = None
     want_arr = np.asarray(want, dtype=numerics.DTYPE)
     if matches(got_arr, want_arr, rtol):
         return
-    for message, wrong in _pairs(mistakes):
-        if matches(got_arr, wrong, rtol):
-            raise CheckFailed(f"{what} is not right. {message}", mistake_label(message))
+    named = list(dict.fromkeys(m for m, wrong in _pairs(mistakes) if matches(got_arr, wrong, rtol)))
+    if len(named) == 1:  # two mistakes that give the same value here: this input cannot tell which
+        raise CheckFailed(f"{what} is not right. {named[0]}", mistake_label(named[0]))
     if got_arr.shape != want_arr.shape:
         raise CheckFailed(f"{what} has shape {got_arr.shape}, but the expected shape is "
                           f"{want_arr.shape}.")
@@ -206,6 +207,33 @@ def expect_own_logic(got: object, want: object, what: str,
             note(message)
             return
     expect_close(got, want, what, mistakes, rtol)
+
+
+def helper_note(part: str, helpers: str) -> str:
+    """The note of an error carried forward: the part keeps its points, the helper is to blame."""
+    verb = "are" if " and " in helpers else "is"
+    return (f"{part} keeps its points: its own logic is right, and its result differs only "
+            f"because your {helpers} {verb} wrong (see that part).")
+
+
+def carried_from(call: Callable[[], object], right: object, compute: Callable[[object], object],
+                 part: str, helper: str) -> Iterator[tuple[str, object]]:
+    """The expectation a part with right logic gets from the student's own helper, if that is wrong.
+
+    ``call`` asks the student's helper (in the sandbox, with the part's inputs); ``right`` is
+    what a right helper returns; ``compute`` turns the helper's output into the part's
+    expected value, on the grader's side. A generator, for `expect_own_logic`: the helper is
+    only asked when the part's answer is wrong, and a helper that is right, raises or returns
+    something unusable yields nothing.
+    """
+    try:
+        out = call()
+        if matches(out, right):
+            return
+        value = compute(out)
+    except (CheckFailed, StudentError, TypeError, ValueError, IndexError):
+        return
+    yield helper_note(part, helper), value
 
 
 def expect_gradient(got: np.ndarray, f: Callable[[np.ndarray], float], x: np.ndarray,
