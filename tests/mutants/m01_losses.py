@@ -18,6 +18,11 @@ BCE = "binary_cross_entropy(y_true, y_pred, eps=1e-12)"
 PNL = "strategy_pnl(forecast, realized)"
 HIT = "hit_rate(forecast, realized)"
 
+# a right worst_day_share that calls the student's mse and mae (errors carried forward)
+SHARE_VIA_MSE_MAE = _fn(SHARE, "e = np.abs(y_true - y_pred)\nm = e.size\n"
+                               "return (float(e.max() ** 2 / (m * mse(y_true, y_pred))),\n"
+                               "        float(e.max() / (m * mae(y_true, y_pred))))")
+
 MUTANTS = [
     # ---------------------------------------------------------------- mse
     {"cell": "mse", "name": "sum instead of mean",
@@ -105,7 +110,8 @@ MUTANTS = [
      "loses": ["test_huber"], "message": "changed its input"},
     {"cell": "huber", "name": "branches on the signed residual",
      "source": _fn(HUBER, "r = y_pred - y_true\na = np.abs(r)\n"
-                          "return float(np.mean(np.where(r <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))))"),
+                          "out = delta * (a - 0.5 * delta)\n"
+                          "return float(np.mean(np.where(r <= delta, 0.5 * r ** 2, out)))"),
      "loses": ["test_huber"], "message": "signed residual"},
     # ---------------------------------------------------------------- worst_day_share
     {"cell": "worst_day_share", "name": "percentages instead of fractions",
@@ -206,15 +212,11 @@ MUTANTS = [
     {"cell": "mse", "name": "sum instead of mean, called by rmse and worst_day_share",
      "source": _fn(MSE, "return float(np.sum((y_true - y_pred) ** 2))"),
      "also": {"rmse": _fn(RMSE, "return float(np.sqrt(mse(y_true, y_pred)))"),
-              "worst_day_share": _fn(SHARE, "e = np.abs(y_true - y_pred)\nm = e.size\n"
-                                            "return (float(e.max() ** 2 / (m * mse(y_true, y_pred))),\n"
-                                            "        float(e.max() / (m * mae(y_true, y_pred))))")},
+              "worst_day_share": SHARE_VIA_MSE_MAE},
      "loses": ["test_mse"], "message": "sum instead of a mean"},
     {"cell": "mae", "name": "no absolute value, called by worst_day_share",
      "source": _fn(MAE, "return float(np.mean(y_true - y_pred))"),
-     "also": {"worst_day_share": _fn(SHARE, "e = np.abs(y_true - y_pred)\nm = e.size\n"
-                                            "return (float(e.max() ** 2 / (m * mse(y_true, y_pred))),\n"
-                                            "        float(e.max() / (m * mae(y_true, y_pred))))")},
+     "also": {"worst_day_share": SHARE_VIA_MSE_MAE},
      "loses": ["test_mae"], "message": "absolute value"},
     {"cell": "strategy_pnl", "name": "sign error, called by hit_rate",
      "source": _fn(PNL, "return -np.sign(forecast) * realized"),
