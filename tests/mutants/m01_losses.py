@@ -6,7 +6,7 @@ ASSIGNMENT = "01_losses"
 def _fn(signature: str, body: str) -> str:
     """An answer cell: the def line, a short docstring, and an indented body."""
     lines = "\n".join("    " + line for line in body.strip("\n").splitlines())
-    return f'def {signature}:\n    """A wrong answer."""\n{lines}\n'
+    return f'def {signature}:\n    """A student\'s answer."""\n{lines}\n'
 
 
 MSE = "mse(y_true, y_pred)"
