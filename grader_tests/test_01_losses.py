@@ -282,7 +282,8 @@ def _expect_pair(value, what):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         got = f"a {type(value).__name__}" if not hasattr(value, "shape") else f"an array {value.shape}"
         raise CheckFailed(f"{what} should return a tuple of two floats (share_mse, share_mae), "
-                          f"but it returned {got}.")
+                          f"but it returned {got}.",
+                          "not a pair of shares")
     return tuple(expect_float(v, what + " (each share)") for v in value)
 
 
@@ -412,7 +413,8 @@ def test_bce_with_predictions_of_exactly_0_and_1(student, rng):
     got = expect_float(student.call("binary_cross_entropy", y, p), what)
     if not math.isfinite(got):
         raise CheckFailed(f"{what} returned {got}: a prediction of exactly 0 or 1 makes log(0). "
-                          "Clip y_pred to [eps, 1 - eps] before taking logs.")
+                          "Clip y_pred to [eps, 1 - eps] before taking logs.",
+                          "no clipping")
     expect_close(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
 
 
@@ -429,7 +431,8 @@ def test_bce_uses_the_eps_argument(student, rng):
     mistakes = [("It looks like the eps argument is ignored: clip with eps, the function's "
                  "argument.", ref.binary_cross_entropy(y, p))] + _bce_mistakes(y, p, eps)
     if not math.isfinite(got):
-        raise CheckFailed(f"{what} returned {got}: clip y_pred to [eps, 1 - eps] before the logs.")
+        raise CheckFailed(f"{what} returned {got}: clip y_pred to [eps, 1 - eps] before the logs.",
+                          "no clipping")
     expect_close(got, ref.binary_cross_entropy(y, p, eps), what, mistakes)
 
 
@@ -563,4 +566,5 @@ def test_hit_rate_without_any_bet_is_nan(student, rng):
                                     "every day)"), what)
     if not math.isnan(got):
         raise CheckFailed(f"{what} should be float('nan'): a forecaster that never takes a "
-                          "position has no hit rate, since no day counts.")
+                          "position has no hit rate, since no day counts.",
+                          "no nan when no day counts")

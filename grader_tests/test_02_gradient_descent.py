@@ -60,7 +60,8 @@ def _regression(rng: np.random.Generator, m: int, n: int):
 def _pair(value: object, what: str) -> tuple:
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise CheckFailed(f"{what} should return a tuple of two things, (dw, db): "
-                          "end the function with `return dw, db`.")
+                          "end the function with `return dw, db`.",
+                          "not a pair (dw, db)")
     return tuple(value)
 
 
@@ -68,12 +69,14 @@ def _float_list(value: object, what: str) -> list[float]:
     if not isinstance(value, list):
         kind = type(value).__name__
         raise CheckFailed(f"{what} should be a Python list of floats, got {kind}: "
-                          "start with history = [...] and append float(loss) after every step.")
+                          "start with history = [...] and append float(loss) after every step.",
+                          "history not a list of floats")
     out = []
     for v in value:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise CheckFailed(f"{what} should contain only floats; one entry is "
-                              f"{type(v).__name__}: append float(loss_fn(w)).")
+                              f"{type(v).__name__}: append float(loss_fn(w)).",
+                              "history not a list of floats")
         out.append(float(v))
     return out
 
@@ -248,7 +251,8 @@ def _bowl(rng: np.random.Generator, n: int):
 
 def _descent_result(value: object, n: int, what: str):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise CheckFailed(f"{what} should return a tuple (w, loss_history).")
+        raise CheckFailed(f"{what} should return a tuple (w, loss_history).",
+                          "not a pair (w, loss_history)")
     w = expect_array(value[0], (n,), f"{what}: w")
     history = _float_list(value[1], f"{what}: loss_history")
     return w, history
@@ -267,9 +271,11 @@ def test_gradient_descent_follows_the_slope(student, rng):
     if len(history) != len(want_hist):
         if len(history) == steps:
             raise CheckFailed(f"{what}: loss_history has n_steps entries; it needs n_steps + 1: "
-                              "the loss at w0 first, then the loss after every step.")
+                              "the loss at w0 first, then the loss after every step.",
+                              "history misses the starting loss")
         raise CheckFailed(f"{what}: loss_history should have n_steps + 1 entries "
-                          "(the start plus one per step).")
+                          "(the start plus one per step).",
+                          "history of the wrong length")
     _, sign_hist = ref.gradient_descent(grad_f, w0, -lr, steps, loss_f)
     expect_close(history[:2], want_hist[:2], f"{what}: the first two losses", mistakes={
         "The loss goes up: step AGAINST the gradient, w = w - lr * grad_fn(w) (sign error).":
@@ -307,10 +313,12 @@ def test_gradient_descent_stops_when_the_loss_explodes(student, rng):
                           "kept stepping after nan")
     if len(history) < len(want_hist) and all(math.isfinite(v) for v in history):
         raise CheckFailed(f"{what}: the history should end with the first non-finite loss "
-                          "(append it, then stop), but all its entries are finite.")
+                          "(append it, then stop), but all its entries are finite.",
+                          "non-finite loss not recorded")
     if len(history) != len(want_hist) or math.isfinite(history[-1]):
         raise CheckFailed(f"{what}: the loop should stop right after the first NaN/inf loss, "
-                          "and the history should end with that value.")
+                          "and the history should end with that value.",
+                          "stops at the wrong step")
     # compare the part of the climb that is still far from overflowing
     k = sum(1 for v in want_hist if abs(v) < 1e100)
     expect_close(history[:k], want_hist[:k], f"{what}: the finite part of loss_history")
@@ -326,7 +334,8 @@ def test_gradient_descent_with_zero_steps(student, rng):
                                  n, what)
     if len(history) != 1:
         raise CheckFailed(f"{what}: loss_history should hold just the starting loss, "
-                          f"[loss_fn(w0)], but it has {len(history)} entries.")
+                          f"[loss_fn(w0)], but it has {len(history)} entries.",
+                          "history of the wrong length")
     expect_close(history[0], loss_f(w0), f"{what}: the starting loss")
     expect_close(w, w0, f"{what}: w (no step was taken, so w equals w0)")
 
@@ -443,37 +452,46 @@ def _batches(student, n_samples, batch_size, seed):
     if not isinstance(got, list):
         kind = f"an array of shape {got.shape}" if isinstance(got, np.ndarray) else type(got).__name__
         raise CheckFailed(f"{what} should return a Python list of index arrays, got {kind}: "
-                          "collect the batches in a list (the last one may be shorter).")
+                          "collect the batches in a list (the last one may be shorter).",
+                          "batches not a list of arrays")
     want = ref.minibatch_indices(n_samples, batch_size, seed)
     if len(got) != len(want):
         if len(got) == n_samples // batch_size:
             raise CheckFailed(f"{what} returned {len(got)} batches; the last, smaller batch with the "
-                              "remaining examples is missing.")
+                              "remaining examples is missing.",
+                              "last batch dropped")
         raise CheckFailed(f"{what} returned {len(got)} batches, but {n_samples} examples in batches "
-                          f"of {batch_size} make ceil(n / batch_size) batches.")
+                          f"of {batch_size} make ceil(n / batch_size) batches.",
+                          "wrong number of batches")
     sizes_ok = True
     arrays = []
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
         if not isinstance(g, np.ndarray):
             raise CheckFailed(f"{what}: batch {i} is a {type(g).__name__}; each batch should be a "
-                              "numpy array of indices.")
+                              "numpy array of indices.",
+                              "batches not a list of arrays")
         if g.dtype.kind != "i":
-            raise CheckFailed(f"{what}: batch {i} holds {g.dtype} values; indices should be integers.")
+            raise CheckFailed(f"{what}: batch {i} holds {g.dtype} values; indices should be integers.",
+                              "indices not integers")
         sizes_ok = sizes_ok and g.shape == w.shape
         arrays.append(g)
     if not sizes_ok:
         raise CheckFailed(f"{what}: the batch sizes are wrong. All batches should hold batch_size "
-                          "indices except the last one, which holds the remainder.")
+                          "indices except the last one, which holds the remainder.",
+                          "batch sizes wrong")
     flat = np.concatenate(arrays)
     if sorted(flat.tolist()) != list(range(n_samples)):
-        raise CheckFailed(f"{what}: every index 0..n_samples-1 should appear in exactly one batch.")
+        raise CheckFailed(f"{what}: every index 0..n_samples-1 should appear in exactly one batch.",
+                          "indices missing or repeated")
     if np.array_equal(flat, np.arange(n_samples)) and n_samples > 1:
         raise CheckFailed(f"{what}: the indices are not shuffled. Shuffle first with "
-                          "np.random.default_rng(seed).permutation(n_samples).")
+                          "np.random.default_rng(seed).permutation(n_samples).",
+                          "not shuffled")
     if not np.array_equal(flat, np.concatenate(want)):
         raise CheckFailed(f"{what}: the order is not the expected shuffle. Use exactly "
                           "np.random.default_rng(seed).permutation(n_samples) with the given seed, "
-                          "then cut it into consecutive pieces.")
+                          "then cut it into consecutive pieces.",
+                          "not the seeded shuffle")
 
 
 @pytest.mark.grade("test_minibatch_indices", points=2)
@@ -512,8 +530,10 @@ def _updates(student, n_samples, batch_size):
     if got != want:
         if got == n_samples // batch_size:
             raise CheckFailed(f"{what} returned {got}: that rounds down, but the remainder makes "
-                              "one more, smaller batch. Round up (math.ceil).")
-        raise CheckFailed(f"{what} returned {got}; the number of batches is ceil(n / batch_size).")
+                              "one more, smaller batch. Round up (math.ceil).",
+                              "rounds down")
+        raise CheckFailed(f"{what} returned {got}; the number of batches is ceil(n / batch_size).",
+                          "wrong count")
 
 
 @pytest.mark.grade("test_updates_per_epoch", points=1)
@@ -675,10 +695,12 @@ def _check_training(student, X, y, batch_size, lr, epochs, seed):
              "(see that part); fix that first.")
         return
     if not isinstance(got, dict):
-        raise CheckFailed(f"{what} should return a dict, got {type(got).__name__}.")
+        raise CheckFailed(f"{what} should return a dict, got {type(got).__name__}.",
+                          "wrong return type")
     missing = [k for k in ("w", "b", "loss_history", "n_updates") if k not in got]
     if missing:
-        raise CheckFailed(f"{what}: the returned dict is missing the key(s) {missing}.")
+        raise CheckFailed(f"{what}: the returned dict is missing the key(s) {missing}.",
+                          "keys missing")
     w = expect_array(got["w"], (n,), f"{what}['w']")
     b = expect_float(got["b"], f"{what}['b']")
     history = _float_list(got["loss_history"], f"{what}['loss_history']")

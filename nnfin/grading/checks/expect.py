@@ -67,11 +67,14 @@ def mistake_label(message: str) -> str:
 
     "It looks like a sum instead of a mean: divide by m." -> "sum instead of a mean".
     """
-    clause = re.split(r"[:;.(]\s|[:;.]$", message.strip(), maxsplit=1)[0]
+    clause = re.split(r"[:;.(]\s|[:;.]$|\s\(", message.strip(), maxsplit=1)[0]
     for _ in range(3):
         clause = _LEAD.sub("", clause.strip())
     clause = re.sub(r"[-+]?\d+\.\d+(e[-+]?\d+)?|\b\d{3,}\b", "", clause)  # values vary, rules do not
-    return " ".join(clause.lower().split())[:60].strip(" ,") or "unnamed mistake"
+    words = " ".join(clause.lower().split())
+    if len(words) > 60:
+        words = words[:60].rsplit(" ", 1)[0]
+    return words.strip(" ,") or "unnamed mistake"
 
 
 def _pairs(mistakes: Mistakes) -> list[tuple[str, object]]:
@@ -91,7 +94,8 @@ def _type_name(value: object) -> str:
 def expect_float(value: object, what: str) -> float:
     """A Python or numpy float (ints are accepted); arrays are a classic mistake."""
     if isinstance(value, bool) or value is None:
-        raise CheckFailed(f"{what} should return a number (float), but it returned {value!r}.")
+        raise CheckFailed(f"{what} should return a number (float), but it returned {value!r}.",
+                          "returns no number")
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, np.ndarray):
@@ -99,26 +103,30 @@ def expect_float(value: object, what: str) -> float:
             return float(value)
         raise CheckFailed(
             f"{what} should return a single number (float), but it returned "
-            f"{_type_name(value)}. Reduce it to one number, e.g. with float(...) or np.mean(...)."
-        )
-    raise CheckFailed(f"{what} should return a float, but it returned {_type_name(value)}.")
+            f"{_type_name(value)}. Reduce it to one number, e.g. with float(...) or np.mean(...).",
+            "array instead of a number")
+    raise CheckFailed(f"{what} should return a float, but it returned {_type_name(value)}.",
+                      "wrong return type")
 
 
 def expect_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
             raise CheckFailed(f"{what} should return a whole number (int), not a float: "
-                              "use int(...) or integer division //.")
-        raise CheckFailed(f"{what} should return an int, but it returned {_type_name(value)}.")
+                              "use int(...) or integer division //.", "float instead of an int")
+        raise CheckFailed(f"{what} should return an int, but it returned {_type_name(value)}.",
+                          "wrong return type")
     return value
 
 
 def expect_str(value: object, what: str, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str):
-        raise CheckFailed(f"{what} should return a string, but it returned {_type_name(value)}.")
+        raise CheckFailed(f"{what} should return a string, but it returned {_type_name(value)}.",
+                          "wrong return type")
     if value not in allowed:
         options = ", ".join(repr(a) for a in allowed)
-        raise CheckFailed(f"{what} returned {value[:40]!r}; it must be one of {options}.")
+        raise CheckFailed(f"{what} returned {value[:40]!r}; it must be one of {options}.",
+                          "answer outside the allowed values")
     return value
 
 
@@ -127,28 +135,32 @@ def expect_array(value: object, shape: tuple[int, ...], what: str) -> np.ndarray
     if not isinstance(value, np.ndarray):
         if isinstance(value, (list, tuple)):
             raise CheckFailed(f"{what} returned a Python {type(value).__name__}; "
-                              "return a numpy array (np.array(...)).")
+                              "return a numpy array (np.array(...)).", "list instead of an array")
         raise CheckFailed(f"{what} should return a numpy array, but it returned "
-                          f"{_type_name(value)}.")
+                          f"{_type_name(value)}.", "wrong return type")
     if value.dtype.kind not in "fi":
         raise CheckFailed(f"{what} returned an array of dtype {value.dtype}; "
-                          "it should hold floats.")
+                          "it should hold floats.", "array of the wrong dtype")
     if value.shape != tuple(shape):
-        raise CheckFailed(_shape_message(value.shape, tuple(shape), what))
+        raise CheckFailed(*_shape_message(value.shape, tuple(shape), what))
     return value.astype(numerics.DTYPE)
 
 
-def _shape_message(got: tuple[int, ...], want: tuple[int, ...], what: str) -> str:
+def _shape_message(got: tuple[int, ...], want: tuple[int, ...], what: str) -> tuple[str, str]:
+    """The message and the mistake's label for an array of the wrong shape."""
     base = f"{what} returned an array of shape {got}, but the expected shape is {want}."
     if len(got) == 2 and len(want) == 2 and got == want[::-1]:
-        return base + " It looks transposed: check the order of a matrix product or a missing .T."
+        return (base + " It looks transposed: check the order of a matrix product or a missing .T.",
+                "transposed result")
     square = len(got) == 2 and got[0] == got[1]
     if square and want in ((got[0],), (got[0], 1), (1, got[0])):
         return base + (" An (n,) array met an (n, 1) array and numpy broadcast them into an "
-                       "(n, n) matrix: make both the same shape (reshape or keepdims=True).")
+                       "(n, n) matrix: make both the same shape (reshape or keepdims=True)."), \
+            "(n,) against (n, 1) broadcasting"
     if int(np.prod(got)) == int(np.prod(want)):
-        return base + " Same number of entries, different layout: reshape or keepdims=True."
-    return base
+        return (base + " Same number of entries, different layout: reshape or keepdims=True.",
+                "same entries, other shape")
+    return base, "wrong shape"
 
 
 def matches(got: object, want: object, rtol: float = numerics.RTOL) -> bool:

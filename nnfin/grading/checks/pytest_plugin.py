@@ -128,6 +128,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         if isinstance(exc, (CheckFailed, StudentError)):
             message = str(exc)
             mistake = getattr(exc, "mistake", None)
+            if getattr(exc, "exception", None):  # the student's code raised: count it by type
+                mistake = f"raises {exc.exception[1] or 'an error'}"
         else:
             message = ("A hidden check could not finish on your answer; "
                        "your instructor has the details.")

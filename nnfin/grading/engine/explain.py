@@ -21,11 +21,13 @@ _KEEP = {"NameError", "UnboundLocalError", "ImportError", "ModuleNotFoundError",
 # (type or "", pattern in the message, explanation): the first match wins.
 _PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("ValueError", r"could not be broadcast",
-     "two arrays whose shapes do not fit together were combined elementwise: check for an (n,) "
-     "array meeting an (n, 1) array, a missing .T, or * where a matrix product @ belongs"),
+     "two arrays whose shapes do not fit together were combined elementwise: check that only "
+     "the function's arguments are used (not notebook variables), and look for an (n,) array "
+     "meeting an (n, 1) array, a missing .T, or * where a matrix product @ belongs"),
     ("ValueError", r"matmul|not aligned|mismatch in its core dimension",
-     "a matrix product whose inner dimensions do not match: check the order of the factors and "
-     "a missing or extra .T"),
+     "a matrix product whose inner dimensions do not match: check that only the function's "
+     "arguments are used (not notebook variables), the order of the factors and a missing or "
+     "extra .T"),
     ("ValueError", r"truth value of an array",
      "an array was used where Python needs one True/False (in an if, and/or, or max/min of "
      "arrays): use np.where, np.any or np.all, or the elementwise & and |"),
