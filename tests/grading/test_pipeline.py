@@ -160,3 +160,9 @@ def test_summary_and_report_name_every_student(graded):
     for student in {o.student for o in outcomes}:
         assert student in table and student in report
     assert "not valid JSON" in table
+
+
+def test_each_part_lists_the_misconceptions_it_named(graded):
+    root, _ = graded
+    assert _parts(root, "sam_sum", LOSSES)["test_mse"]["mistakes"] == ["sum instead of a mean"]
+    assert all(part["mistakes"] == [] for part in _parts(root, "reference", LOSSES).values())
