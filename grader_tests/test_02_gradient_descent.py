@@ -657,27 +657,40 @@ def _carried(student, X, y, batch_size, lr, epochs, seed, want):
     yield from [(helper_note("train_linear", helper), _packed(run)) for helper, run in own]
 
 
-def _wrong_helpers(student, X, y, batch_size, seed) -> list[str]:
-    """The student's helpers that raise, or return a wrong type or value, on this check's data."""
-    wrong = []
+def _helper_verdict(call, is_right) -> str | None:
+    """"right", "wrong" (a wrong value or type) or the type of the exception the helper raised."""
+    try:
+        return "right" if is_right(call()) else "wrong"
+    except StudentError as exc:
+        return exc.exception[1] if exc.exception else "wrong"
+    except CheckFailed:
+        return "wrong"
+
+
+def _blamed_helpers(student, X, y, batch_size, seed, raised: str) -> list[str]:
+    """The helpers that explain a crash of train_linear: wrong without raising, or raising the
+    same exception (a crash of a helper travels up through the part that calls it)."""
     probe = (X[:batch_size], y[:batch_size], np.linspace(-0.5, 0.5, X.shape[1]), 0.3)
-    try:
-        dw, db = _pair(student.call("linear_mse_grad", *probe), "linear_mse_grad")
-        want_dw, want_db = ref.linear_mse_grad(*probe)
-        right = (matches(expect_array(dw, want_dw.shape, "dw"), want_dw)
-                 and matches(expect_float(db, "db"), want_db))
-    except (StudentError, CheckFailed):
-        right = False
-    wrong += [] if right else ["linear_mse_grad"]
-    try:
-        batches = student.call("minibatch_indices", X.shape[0], batch_size, seed)
-        want = ref.minibatch_indices(X.shape[0], batch_size, seed)
-        right = (isinstance(batches, list) and len(batches) == len(want)
-                 and all(isinstance(g, np.ndarray) and g.shape == w.shape and np.array_equal(g, w)
-                         for g, w in zip(batches, want, strict=True)))
-    except (StudentError, CheckFailed):
-        right = False
-    return wrong + ([] if right else ["minibatch_indices"])
+    want_dw, want_db = ref.linear_mse_grad(*probe)
+    want_batches = ref.minibatch_indices(X.shape[0], batch_size, seed)
+
+    def grad_right(out):
+        dw, db = _pair(out, "linear_mse_grad")
+        return (matches(expect_array(dw, want_dw.shape, "dw"), want_dw)
+                and matches(expect_float(db, "db"), want_db))
+
+    def batches_right(out):
+        return (isinstance(out, list) and len(out) == len(want_batches)
+                and all(isinstance(g, np.ndarray) and g.shape == w.shape and np.array_equal(g, w)
+                        for g, w in zip(out, want_batches, strict=True)))
+
+    verdicts = {
+        "linear_mse_grad": _helper_verdict(lambda: student.call("linear_mse_grad", *probe),
+                                           grad_right),
+        "minibatch_indices": _helper_verdict(
+            lambda: student.call("minibatch_indices", X.shape[0], batch_size, seed), batches_right),
+    }
+    return [name for name, verdict in verdicts.items() if verdict in ("wrong", raised)]
 
 
 def _check_training(student, X, y, batch_size, lr, epochs, seed):
@@ -686,8 +699,9 @@ def _check_training(student, X, y, batch_size, lr, epochs, seed):
     try:
         got = student.call("train_linear", X, y, batch_size, lr, epochs, seed)
     except StudentError as exc:
-        own_error = exc.kind != "exception" or exc.exception[1] == "NotImplementedError"
-        helpers = [] if own_error else _wrong_helpers(student, X, y, batch_size, seed)
+        raised = exc.exception[1] if exc.exception else ""
+        own_error = exc.kind != "exception" or raised in ("NotImplementedError", "NameError")
+        helpers = [] if own_error else _blamed_helpers(student, X, y, batch_size, seed, raised)
         if not helpers:
             raise
         note(f"train_linear keeps its points: it raised an error, but it calls your "

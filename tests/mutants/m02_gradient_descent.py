@@ -45,6 +45,19 @@ _TRAIN_TEMPLATE = """def train_linear(X, y, batch_size, lr, epochs, seed):
     return {"w": w, "b": float(b), "loss_history": HISTORY, "n_updates": COUNT}
 """
 
+# a train_linear that crashes by itself (its helpers are right): no error carried forward
+_TRAIN_OWN_CRASH = """def train_linear(X, y, batch_size, lr, epochs, seed):
+    m, n = X.shape
+    w, b = np.zeros(n), 0.0
+    history = [float(np.mean((X @ w + b - y) ** 2))]
+    for epoch in range(epochs):
+        for idx in minibatch_indices(m, batch_size, seed + epoch):
+            dw, db = linear_mse_grad(X[idx], y[idx], w)
+            w, b = w - lr * dw, b - lr * db
+        history.append(float(np.mean((X @ w + b - y) ** 2)))
+    return {"w": w, "b": b, "loss_history": history, "n_updates": 0}
+"""
+
 
 def _train(order="np.random.default_rng(seed + epoch).permutation(m)", denom="len(idx)",
            step="-", history="history", count="n_updates",
@@ -356,4 +369,11 @@ MUTANTS = [
     {"cell": _TRAIN, "name": "shuffles the rows twice",
      "source": _train(index="order[order[start:start + batch_size]]"),
      "loses": ["test_train_linear"], "message": "shuffled twice"},
+    {"cell": _TRAIN, "name": "own crash: calls linear_mse_grad without b",
+     "source": _TRAIN_OWN_CRASH,
+     "loses": ["test_train_linear"], "message": "other arguments than it takes"},
+    {"cell": _TRAIN, "name": "own crash with an unfinished linear_mse_grad",
+     "source": _TRAIN_OWN_CRASH,
+     "also": {_GRAD: "def linear_mse_grad(X, y, w, b):\n    raise NotImplementedError()\n"},
+     "loses": ["test_train_linear", "test_linear_mse_grad"], "message": "raised"},
 ]
