@@ -410,7 +410,8 @@ def test_bce_with_predictions_of_exactly_0_and_1(student, rng):
     order = rng.permutation(shape[0])
     y, p = y[order], p[order]
     what = "binary_cross_entropy(y_true, y_pred) with predictions of exactly 0 and 1"
-    got = expect_float(student.call("binary_cross_entropy", y, p), what)
+    got = expect_float(student.call("binary_cross_entropy", y, p,
+                                    when="when some predictions are exactly 0 or 1"), what)
     if not math.isfinite(got):
         raise CheckFailed(f"{what} returned {got}: a prediction of exactly 0 or 1 makes log(0). "
                           "Clip y_pred to [eps, 1 - eps] before taking logs.",
