@@ -63,3 +63,8 @@ def test_the_part_result_lists_the_named_mistakes():
     report = run_hidden_checks("01_losses", cells, folder, seed=5)
     assert report.parts["test_mse"].mistakes == ["sum instead of a mean"]
     assert report.parts["test_rmse"].mistakes == []
+
+
+def test_the_students_own_assertion_cannot_print_a_hidden_shape():
+    text = explain.sentence("f()", "AssertionError", "(17, 3) [0.25, -1.5]", 3)
+    assert "17" not in text and "0.25" not in text
