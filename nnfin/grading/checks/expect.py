@@ -256,3 +256,143 @@ def expect_gradient(got: np.ndarray, f: Callable[[np.ndarray], float], x: np.nda
         return
     expect_close(got, numeric, what + " (compared with a numerical gradient check)",
                  mistakes, rtol=numerics.FD_TOL)
+
+
+# --- helpers for 03/04 (issue 6b)
+#
+# Three jobs the hidden checks of 03 and 04 share: an exception in the student's code becomes
+# one sentence about that code (never the hidden inputs); a wrong value is matched against
+# named mistakes, and a name is given only when exactly one mistake explains the value; and a
+# part that calls another of the student's parts is graded on its own logic (error carried
+# forward): the check asks the student's helper for its values and accepts the part when the
+# part is right given those values, leaving a note that says where the difference comes from.
+
+def exception_sentence(error: StudentError, when: str,
+                       hints: Mapping[str, str] | None = None) -> str:
+    """The shared sentence for the student's exception, saying ``when``, plus a hint of ours.
+
+    ``hints`` maps a fragment of the raw error text (e.g. ``"matmul"``) to advice for this part;
+    the raw text itself may quote hidden shapes or values and is never shown.
+    """
+    sentence = str(error.when(when))
+    raw = str(error.exception[2]) if error.exception else ""
+    for fragment, advice in (hints or {}).items():
+        if fragment in raw:
+            return f"{sentence.rstrip('.')}. {advice}"
+    return sentence
+
+
+def call_when(student, name: str, *args: object, when: str,
+              hints: Mapping[str, str] | None = None,
+              helpers: tuple[tuple[str, tuple], ...] = (), **kwargs: object) -> object:
+    """``student.call`` whose exceptions become ``exception_sentence`` failures.
+
+    ``helpers``: the student's own functions this part may call, with the inputs they would get;
+    when one of them raises too, the sentence says so (the crash may well start there).
+    """
+    try:
+        return student.call(name, *args, **kwargs)
+    except StudentError as exc:
+        if exc.kind != "exception":
+            raise
+        sentence = exception_sentence(exc, when, hints)
+        raise CheckFailed(sentence.rstrip(".") + "." + _raising_helper(student, helpers)) from None
+
+
+def _raising_helper(student, helpers: tuple[tuple[str, tuple], ...]) -> str:
+    """A sentence naming the first of the student's helpers that raises on its inputs, or ""."""
+    for helper, helper_args in helpers:
+        if try_helper(student, helper, *helper_args) is None:
+            return (f" Your {helper}() raises an error on the values of this computation too: "
+                    "fix it first (see its part).")
+    return ""
+
+
+def try_helper(student, name: str, *args: object) -> tuple[object, bool] | None:
+    """The student's helper on grader-chosen inputs: (value, mutated its input), or None if it fails."""
+    try:
+        result = student.process.call(name, *args)
+    except StudentError:
+        return None
+    return result.value, bool(result.mutated)
+
+
+def differs(value: object, reference: object, rtol: float = numerics.RTOL) -> bool:
+    """True when ``value`` is not an array/number of the reference's shape close to it."""
+    try:
+        got = np.asarray(value, dtype=numerics.DTYPE)
+    except (TypeError, ValueError):
+        return True
+    want = np.asarray(reference, dtype=numerics.DTYPE)
+    return got.shape != want.shape or not numerics.relative_error(got, want) <= rtol
+
+
+def close_to(value: object, candidate: object, rtol: float = numerics.RTOL) -> bool:
+    """True when ``value`` equals ``candidate`` (same shape, within tolerance, NaN where it has NaN)."""
+    try:
+        got = np.asarray(value, dtype=numerics.DTYPE)
+        other = np.asarray(candidate, dtype=numerics.DTYPE)
+    except (TypeError, ValueError):
+        return False
+    if got.shape != other.shape:
+        return False
+    nan = np.isnan(got)
+    if not np.array_equal(nan, np.isnan(other)):
+        return False
+    return bool(nan.all()) or numerics.relative_error(got[~nan], other[~nan]) <= rtol
+
+
+def carried_note(part: str, helper: str, why: str = "") -> str:
+    """Tell the student that ``part`` is right given their own (wrong) ``helper`` (a `note`)."""
+    why = why or ("are not right" if " and " in helper else "is not right")
+    text = (f"Your {part} follows the right rule; the difference comes only from your {helper}, "
+            f"which {why} (see that part), so {part} keeps its points.")
+    note(text)
+    return text
+
+
+def expect_named(got: object, want: object, what: str,
+                 mistakes: Mapping[str, object], rtol: float = numerics.RTOL,
+                 fallback: str | None = None) -> None:
+    """Like ``expect_close``, but a mistake is named only if it alone explains ``got``.
+
+    When two mistakes give the same wrong value on this input both are named; when none does,
+    ``fallback`` (or a plain "does not match" without numbers) is the message.
+    """
+    got_arr = np.asarray(got, dtype=numerics.DTYPE)
+    if not differs(got_arr, want, rtol):
+        return
+    named = [message for message, wrong in mistakes.items()
+             if differs(wrong, want, rtol) and close_to(got_arr, wrong, rtol)]
+    if len(named) == 1:
+        raise CheckFailed(f"{what} is not right. {named[0]}", mistake_label(named[0]))
+    if named:
+        raise CheckFailed(f"{what} is not right. One of these explains it: " + " Or: ".join(named))
+    raise CheckFailed(fallback or f"{what} does not match the expected values.")
+
+
+def call_part(student, name: str, *args: object, when: str,
+              helpers: tuple[tuple[str, tuple], ...] = (),
+              hints: Mapping[str, str] | None = None) -> object:
+    """Call a part that may use the student's ``helpers`` ((name, args) on the same inputs).
+
+    A part that changed its input in place loses its points, unless one of its helpers changes
+    that same input by itself: then the helper's part pays for it and this part keeps a note.
+    """
+    try:
+        result = student.process.call(name, *args)
+    except StudentError as exc:
+        if exc.kind != "exception":
+            raise
+        sentence = exception_sentence(exc, when, hints)
+        raise CheckFailed(sentence.rstrip(".") + "." + _raising_helper(student, helpers)) from None
+    if result.mutated:
+        for helper, helper_args in helpers:
+            answer = try_helper(student, helper, *helper_args)
+            if answer is not None and answer[1]:
+                carried_note(f"{name}()", f"{helper}()", "changes its input in place")
+                return result.value
+        raise CheckFailed(f"{name}() changed its input in place. A function must leave its inputs "
+                          "alone: build a new array (W = W - lr * dW) instead of W -= lr * dW, and "
+                          "copy before you modify.", "changes its input in place")
+    return result.value
