@@ -32,7 +32,7 @@ class Mistake:
 DEMO_MISTAKES = (
     Mistake("sam_sum", "01_losses", "mse", "sum instead of mean"),
     Mistake("gail_sign", "02_gradient_descent", "gradient_descent", "sign error"),
-    Mistake("tom_transpose", "03_backpropagation", "hidden_delta", "W_next instead of W_next.T"),
+    Mistake("tom_transpose", "03_backpropagation", "backward", "W instead of W.T"),
     Mistake("mia_missing_prime", "03_backpropagation", "hidden_delta", "missing sigma'"),
     Mistake("lou_lookahead", "04_training_overfitting", "chronological_split", "shuffled split"),
 )

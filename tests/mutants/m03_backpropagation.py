@@ -1,7 +1,10 @@
 """Known wrong answers for 03_backpropagation: each must lose exactly its part, with a named mistake.
 
-Every model answer in the source notebook is self-contained (none calls another
-answer cell), so a mutant of one cell costs only that cell's points.
+The model answers call each other as the hints invite (sigmoid_prime calls sigmoid,
+hidden_delta calls sigmoid_prime, train_step_221 and backward call the parts 1 to 5),
+so a wrong helper here also reaches the parts that call it: those must keep their
+points (error carried forward). Only a helper that raises takes its callers down
+with it (they cannot run at all); such mutants list every part they cost.
 """
 
 ASSIGNMENT = "03_backpropagation"
@@ -27,7 +30,12 @@ MUTANTS = [
      "loses": ["test_sigmoid"], "message": "sign inside exp"},
     {"cell": "sigmoid", "name": "math.exp works on single numbers only",
      "source": "import math\n\n" + _fn("sigmoid(z)", "return 1.0 / (1.0 + math.exp(-z))"),
-     "loses": ["test_sigmoid"], "message": "raised TypeError"},
+     "loses": ["test_sigmoid", "test_sigmoid_prime", "test_hidden_delta", "test_train_step_221",
+               "test_backward"], "message": "raised TypeError"},
+    {"cell": "sigmoid", "name": "abs taken in place (right values, changed input)",
+     "source": _fn("sigmoid(z)", "negative = z < 0\nnp.abs(z, out=z)\ne = np.exp(-z)\n"
+                                 "return np.where(negative, e / (1.0 + e), 1.0 / (1.0 + e))"),
+     "loses": ["test_sigmoid"], "message": "changed its input"},
 
     # ---------------------------------------------------------- sigmoid_prime
     {"cell": "sigmoid_prime", "name": "formula applied to z instead of sigma(z)",
@@ -43,6 +51,12 @@ MUTANTS = [
     {"cell": "sigmoid_prime", "name": "unstable exp(z) / (1 + exp(z))^2",
      "source": _fn("sigmoid_prime(z)", "return np.exp(z) / (1.0 + np.exp(z)) ** 2"),
      "loses": ["test_sigmoid_prime"], "message": "NaN or infinity"},
+    {"cell": "sigmoid_prime", "name": "s * (1 - z): z where s belongs",
+     "source": _fn("sigmoid_prime(z)", "s = sigmoid(z)\nreturn s * (1 - z)"),
+     "loses": ["test_sigmoid_prime"], "message": "s * (1 - z)"},
+    {"cell": "sigmoid_prime", "name": "own naive sigmoid inside (overflow warning)",
+     "source": _fn("sigmoid_prime(z)", "s = 1.0 / (1.0 + np.exp(-z))\nreturn s * (1 - s)"),
+     "loses": ["test_sigmoid_prime"], "message": "overflow"},
 
     # --------------------------------------------------- composite_derivative
     {"cell": "composite_derivative", "name": "inner derivative g'(x) = 3 forgotten",
@@ -84,7 +98,12 @@ MUTANTS = [
     {"cell": "hidden_delta", "name": "W_next instead of W_next.T",
      "source": _fn("hidden_delta(W_next, delta_next, z)",
                    "s = 1 / (1 + np.exp(-z))\nreturn (W_next @ delta_next) * s * (1 - s)"),
-     "loses": ["test_hidden_delta"], "message": "transposed weight matrix"},
+     "loses": ["test_hidden_delta", "test_train_step_221", "test_backward"],
+     "message": "raised ValueError"},
+    {"cell": "hidden_delta", "name": "elementwise product where the matrix product belongs",
+     "source": _fn("hidden_delta(W_next, delta_next, z)",
+                   "return (W_next.T * delta_next) * sigmoid_prime(z)"),
+     "loses": ["test_hidden_delta", "test_backward"], "message": "matrix product"},
     {"cell": "hidden_delta", "name": "z (1 - z) as the slope",
      "source": _fn("hidden_delta(W_next, delta_next, z)",
                    "return (W_next.T @ delta_next) * z * (1 - z)"),
@@ -122,6 +141,13 @@ MUTANTS = [
                    "db = np.mean(delta, axis=1, keepdims=True)\n"
                    "return dW, db"),
      "loses": ["test_weight_gradients"], "message": "looks transposed"},
+    {"cell": "weight_gradients", "name": "db averaged over the wrong axis",
+     "source": _fn("weight_gradients(delta, a_prev)",
+                   "m = delta.shape[1]\n"
+                   "dW = delta @ a_prev.T / m\n"
+                   "db = np.mean(delta, axis=0, keepdims=True)\n"
+                   "return dW, db"),
+     "loses": ["test_weight_gradients"], "message": "wrong axis"},
 
     # --------------------------------------------------------- train_step_221
     {"cell": "train_step_221", "name": "in-place update W -= eta * dW",
@@ -280,7 +306,53 @@ return {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat, "loss": loss, "delta2": de
         "W2_new": W2 - eta * dW2, "b2_new": b2 - eta * db2}
 """), "loses": ["test_train_step_221"], "message": "never global variables"},
 
+    {"cell": "train_step_221", "name": "W2 updated before the hidden delta",
+     "source": _fn("train_step_221(W1, b1, W2, b2, x, y, eta)", """
+m = x.shape[1]
+z1 = W1 @ x + b1
+a1 = sigmoid(z1)
+z2 = W2 @ a1 + b2
+y_hat = sigmoid(z2)
+loss = float(np.sum((y - y_hat) ** 2) / (2 * m))
+delta2 = (y_hat - y) * y_hat * (1 - y_hat)
+dW2 = delta2 @ a1.T / m
+db2 = np.mean(delta2, axis=1, keepdims=True)
+W2_new = W2 - eta * dW2
+delta1 = (W2_new.T @ delta2) * a1 * (1 - a1)
+dW1 = delta1 @ x.T / m
+db1 = np.mean(delta1, axis=1, keepdims=True)
+return {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat, "loss": loss, "delta2": delta2,
+        "delta1": delta1, "dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1,
+        "W1_new": W1 - eta * dW1, "b1_new": b1 - eta * db1,
+        "W2_new": W2_new, "b2_new": b2 - eta * db2}
+"""), "loses": ["test_train_step_221"], "message": "updated before delta1"},
+
     # --------------------------------------------------------------- backward
+    {"cell": "backward", "name": "output delta without sigma'",
+     "source": _fn("backward(weights, biases, X, y)", """
+zs, acts = forward_pass(weights, biases, X)
+m = X.shape[1]
+dWs, dbs = [], []
+delta = acts[-1] - y
+for layer in reversed(range(len(weights))):
+    dWs.insert(0, delta @ acts[layer].T / m)
+    dbs.insert(0, np.mean(delta, axis=1, keepdims=True))
+    if layer > 0:
+        delta = (weights[layer].T @ delta) * acts[layer] * (1 - acts[layer])
+return dWs, dbs
+"""), "loses": ["test_backward"], "message": "output delta misses the sigmoid derivative"},
+    {"cell": "backward", "name": "written out for one hidden layer only",
+     "source": _fn("backward(weights, biases, X, y)", """
+zs, acts = forward_pass(weights, biases, X)
+m = X.shape[1]
+delta2 = (acts[-1] - y) * acts[-1] * (1 - acts[-1])
+dW2 = delta2 @ acts[1].T / m
+db2 = np.mean(delta2, axis=1, keepdims=True)
+delta1 = (weights[1].T @ delta2) * acts[1] * (1 - acts[1])
+dW1 = delta1 @ acts[0].T / m
+db1 = np.mean(delta1, axis=1, keepdims=True)
+return [dW1, dW2], [db1, db2]
+"""), "loses": ["test_backward"], "message": "fixed number of layers"},
     {"cell": "backward", "name": "missing sigma' in the hidden deltas",
      "source": _fn("backward(weights, biases, X, y)", """
 zs, acts = forward_pass(weights, biases, X)
@@ -403,7 +475,7 @@ return dWs, dbs
      "loses": ["test_count_parameters"], "message": "whole number (int)"},
     {"cell": "count_parameters", "name": "hard-coded lecture answer",
      "source": _fn("count_parameters(layer_sizes)", "return 111"),
-     "loses": ["test_count_parameters"], "message": "does not match the expected values"},
+     "loses": ["test_count_parameters"], "message": "hard-coded"},
 
     # ------------------------------------------------- sigmoid_gradient_bound
     {"cell": "sigmoid_gradient_bound", "name": "0.5 ** n: value of sigma(0), not its slope",
