@@ -3,7 +3,10 @@ the multiple-testing trap.
 
 Every expected value comes from the reference package (splits, training/backprop,
 early_stopping, trading, multiple_testing). The usual mistakes are recomputed here by
-replaying the reference logic with that one mistake, so the feedback can name it.
+replaying the reference logic with that one mistake, so the feedback can name it; a
+mistake is named only when it alone explains the student's answer. Look-ahead (a
+shuffled split, choosing a strategy on out-of-sample results) costs the whole part:
+every check of that part tests for it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnfin.grading.checks.expect import CheckFailed, expect_array, expect_close, expect_float
+from nnfin.grading.checks.expect import (
+    CheckFailed,
+    call_when,
+    carried_note,
+    close_to,
+    differs,
+    expect_array,
+    expect_close,
+    expect_float,
+    expect_named,
+    try_helper,
+)
 from nnfin.reference import backprop, training
 from nnfin.reference import early_stopping as ref_es
 from nnfin.reference import multiple_testing as ref_mt
@@ -63,20 +77,35 @@ def _draw_split_case(rng: np.random.Generator, force_round_up: bool = False):
             return n, train_frac, val_frac
 
 
+LOOK_AHEAD_SPLIT = ("chronological_split: the days are not in time order. It looks like they were "
+                    "shuffled or the blocks swapped: with market data the training block must be "
+                    "the first days, then validation, then test (a shuffled split trains on the "
+                    "future, which is look-ahead and costs the whole part).")
+
+
+def _no_look_ahead(blocks: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """Every day of a later block comes after every day of an earlier one, each block in order."""
+    joined = np.concatenate(blocks)
+    if joined.size > 1 and np.any(np.diff(joined) < 0):
+        raise CheckFailed(LOOK_AHEAD_SPLIT)
+    return blocks
+
+
 def _expect_three_blocks(out: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not isinstance(out, tuple) or len(out) != 3:
         raise CheckFailed("chronological_split should return a tuple of three arrays "
                           f"(train_idx, val_idx, test_idx), but it returned {_type(out)}"
                           + (f" of length {len(out)}." if isinstance(out, (list, tuple)) else "."))
     names = ("train_idx", "val_idx", "test_idx")
-    return tuple(_expect_index_array(part, f"chronological_split(...): {name}")
-                 for part, name in zip(out, names, strict=True))
+    return _no_look_ahead(tuple(_expect_index_array(part, f"chronological_split(...): {name}")
+                                for part, name in zip(out, names, strict=True)))
 
 
 @pytest.mark.grade("test_chronological_split", points=1)
 def test_chronological_split_returns_three_integer_blocks(student, rng):
     n, train_frac, val_frac = _draw_split_case(rng)
-    blocks = _expect_three_blocks(student.call("chronological_split", n, train_frac, val_frac))
+    blocks = _expect_three_blocks(call_when(student, "chronological_split", n, train_frac, val_frac,
+                                              when="for a series of several hundred days"))
     if sum(len(b) for b in blocks) != n:
         raise CheckFailed("chronological_split: the three blocks together must contain every day "
                           "exactly once (their lengths must add up to n).")
@@ -86,7 +115,8 @@ def test_chronological_split_returns_three_integer_blocks(student, rng):
 def test_chronological_split_block_sizes_are_rounded(student, rng):
     for force in (True, False, False):
         n, train_frac, val_frac = _draw_split_case(rng, force_round_up=force)
-        blocks = _expect_three_blocks(student.call("chronological_split", n, train_frac, val_frac))
+        blocks = _expect_three_blocks(call_when(student, "chronological_split", n, train_frac, val_frac,
+                                              when="for a series of several hundred days"))
         got = [len(b) for b in blocks]
         want = [len(b) for b in ref_splits.chronological_split(n, train_frac, val_frac)]
         if got == want:
@@ -104,16 +134,11 @@ def test_chronological_split_block_sizes_are_rounded(student, rng):
 def test_chronological_split_keeps_time_order(student, rng):
     for _ in range(3):
         n, train_frac, val_frac = _draw_split_case(rng)
-        got = _expect_three_blocks(student.call("chronological_split", n, train_frac, val_frac))
+        got = _expect_three_blocks(call_when(student, "chronological_split", n, train_frac, val_frac,
+                                              when="for a series of several hundred days"))
         want = ref_splits.chronological_split(n, train_frac, val_frac)
         if all(np.array_equal(g, w) for g, w in zip(got, want, strict=True)):
             continue
-        joined = np.concatenate(got)
-        if np.array_equal(np.sort(joined), np.arange(n)) and not np.array_equal(joined, np.arange(n)):
-            raise CheckFailed("chronological_split: the days are not in time order. It looks like "
-                              "they were shuffled or the blocks swapped: with market data the "
-                              "training block must be the first days, then validation, then test "
-                              "(a shuffled split trains on the future).")
         raise CheckFailed("chronological_split: the blocks should be consecutive days: training = "
                           "days 0 .. n_train-1, validation = the next n_val days, test = the rest, "
                           "with no day left out or used twice.")
@@ -131,6 +156,8 @@ def _wf_variant(n, n_splits, test_size, gap, mode, train_size, mistake):
             end = start
         elif mistake == "one_too_many":
             end = start - gap + 1
+        elif mistake == "one_too_few":
+            end = start - gap - 1
         if mode == "rolling" and mistake != "rolling_ignored":
             if mistake == "no_max":
                 begin = end - train_size
@@ -150,6 +177,8 @@ WF_MISTAKES = {
     "one_too_many": "Training ends one day too late: it must stop before s_k - gap "
                     "(np.arange(start, s_k - gap) excludes its end), otherwise the model trains "
                     "on days it should not see.",
+    "one_too_few": "Training ends one day too early: the gap is exactly `gap` days, so training "
+                   "covers the days up to s_k - gap - 1 (np.arange(begin, s_k - gap)).",
     "rolling_ignored": "In mode='rolling' the training window must keep only the last train_size "
                        "days before s_k - gap; here it still starts at day 0 (expanding).",
     "no_max": "A rolling window cannot start before day 0: when fewer than train_size days are "
@@ -182,12 +211,24 @@ def _same_splits(a, b) -> bool:
         np.array_equal(ta, tb) and np.array_equal(sa, sb) for (ta, sa), (tb, sb) in zip(a, b, strict=True))
 
 
+LOOK_AHEAD_TRAIN = ("walk_forward_splits trains on days of (or after) its own test window. That "
+                    "is look-ahead, which costs the whole part: training must end before "
+                    "s_k - gap, and the test days come after it.")
+
+
+def _no_training_on_the_test(pairs: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    for train_idx, test_idx in pairs:
+        if len(train_idx) and len(test_idx) and train_idx.max() >= test_idx.min():
+            raise CheckFailed(LOOK_AHEAD_TRAIN, "look-ahead: trains on the test window")
+
+
 def _check_walk_forward(student, n, n_splits, test_size, gap, mode, train_size, mistakes):
     kwargs = {"gap": gap, "mode": mode}
     if mode == "rolling":
         kwargs["train_size"] = train_size
-    got = _expect_splits(student.call("walk_forward_splits", n, n_splits, test_size, **kwargs),
-                         n_splits)
+    got = _expect_splits(call_when(student, "walk_forward_splits", n, n_splits, test_size,
+                                   when=f"in mode={mode!r}", **kwargs), n_splits)
+    _no_training_on_the_test(got)
     want = ref_splits.walk_forward_splits(n, n_splits, test_size, gap=gap, mode=mode,
                                           train_size=train_size)
     if _same_splits(got, want):
@@ -209,7 +250,8 @@ def _check_walk_forward(student, n, n_splits, test_size, gap, mode, train_size, 
 def test_walk_forward_expanding_without_gap(student, rng):
     n_splits, test_size = int(rng.integers(3, 7)), int(rng.integers(5, 30))
     n = n_splits * test_size + int(rng.integers(10, 80))
-    _check_walk_forward(student, n, n_splits, test_size, 0, "expanding", None, ["one_too_many"])
+    _check_walk_forward(student, n, n_splits, test_size, 0, "expanding", None,
+                        ["one_too_many", "one_too_few"])
 
 
 @pytest.mark.grade("test_walk_forward_splits", points=2)
@@ -218,7 +260,7 @@ def test_walk_forward_expanding_with_gap(student, rng):
         n_splits, test_size, gap = int(rng.integers(2, 6)), int(rng.integers(4, 25)), int(rng.integers(1, 6))
         n = n_splits * test_size + gap + int(rng.integers(10, 60))
         _check_walk_forward(student, n, n_splits, test_size, gap, "expanding", None,
-                            ["no_gap", "one_too_many"])
+                            ["no_gap", "one_too_many", "one_too_few"])
 
 
 @pytest.mark.grade("test_walk_forward_splits", points=2)
@@ -233,7 +275,7 @@ def test_walk_forward_rolling_windows(student, rng):
             train_size = int(rng.integers(5, first_train_end))
         _check_walk_forward(student, n, n_splits, test_size, gap, "rolling", train_size,
                             ["rolling_ignored", "no_max", "window_from_test_start",
-                             "no_gap", "one_too_many"])
+                             "no_gap", "one_too_many", "one_too_few"])
 
 
 @pytest.mark.grade("test_walk_forward_splits", points=1)
@@ -244,8 +286,9 @@ def test_walk_forward_never_trains_on_the_future(student, rng):
         kwargs = {"gap": gap, "mode": mode}
         if mode == "rolling":
             kwargs["train_size"] = int(rng.integers(5, 20))
-        pairs = _expect_splits(student.call("walk_forward_splits", n, n_splits, test_size, **kwargs),
-                               n_splits)
+        pairs = _expect_splits(call_when(student, "walk_forward_splits", n, n_splits, test_size,
+                                         when=f"in mode={mode!r}", **kwargs), n_splits)
+        _no_training_on_the_test(pairs)
         for train_idx, test_idx in pairs:
             if len(train_idx) == 0 or len(test_idx) == 0:
                 raise CheckFailed("walk_forward_splits: every split needs at least one training "
@@ -284,6 +327,8 @@ def _ref_epoch(weights, biases, X, y, lr, batch_size, seed, epoch, mistake=None)
         order = np.arange(m)
     elif mistake == "seed_only":
         order = np.random.default_rng(seed).permutation(m)
+    elif mistake == "first_epoch_order":
+        order = np.random.default_rng([seed, 1]).permutation(m)
     if mistake == "full_batch":
         batch_size = m
     stop = m - m % batch_size if mistake == "drop_last" else m
@@ -294,6 +339,10 @@ def _ref_epoch(weights, biases, X, y, lr, batch_size, seed, epoch, mistake=None)
         at_w, at_b = (ws0, bs0) if mistake == "stale" else (ws, bs)
         _, dWs, dbs = backprop.loss_and_gradients(at_w, at_b, X[:, batch], y[:, batch], **ACTS)
         step = -lr if mistake == "sign" else lr
+        if mistake == "summed":
+            step = lr * len(batch)
+        elif mistake == "divided":
+            step = lr / len(batch)
         ws, bs = backprop.sgd_update(ws, bs, dWs, dbs, step)
     return ws, bs
 
@@ -308,9 +357,28 @@ EPOCH_MISTAKES = {
                  "range(0, m, batch_size) so that every example is used once per epoch.",
     "full_batch": "It looks like one step on the whole training set: an epoch makes one update "
                   "per mini-batch of batch_size examples.",
+    "first_epoch_order": "Every epoch reuses one shuffle: the order must be drawn anew for each "
+                         "epoch with np.random.default_rng([seed, epoch]).permutation(m).",
+    "summed": "The step uses the sum of the batch's gradients: backward() already returns the "
+              "batch MEAN, so update with lr * dW, without multiplying by the batch size.",
+    "divided": "The step is divided by the batch size: backward() already returns the batch mean, "
+               "so update with lr * dW, without dividing again.",
     "stale": "Every batch's gradient is computed at the weights from the start of the epoch: "
              "the next batch must use the weights just updated by the previous batch.",
 }
+
+
+EPOCH_FALLBACK = ("train_epoch's new parameters do not match one epoch of mini-batch gradient "
+                  "descent: batches order[0:B], order[B:2B], ... of order = "
+                  "np.random.default_rng([seed, epoch]).permutation(m), each updating the weights "
+                  "with W - lr * dW before the next batch.")
+EPOCH_HINTS = {"is not defined": "It uses a name that a fresh notebook does not define: use the "
+                                 "arguments X and y (and forward/backward), not global variables."}
+
+
+def _call_epoch(student, *args):
+    return call_when(student, "train_epoch", *args, when="on an epoch of mini-batches",
+                     hints=EPOCH_HINTS)
 
 
 def _expect_params(out: object, sizes: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -338,12 +406,12 @@ def _flat(ws, bs) -> np.ndarray:
 @pytest.mark.grade("test_train_epoch", points=2)
 def test_train_epoch_returns_new_parameter_lists(student, rng):
     sizes, ws, bs, X, y, lr, batch_size, seed, epoch = _epoch_case(rng, 1)
-    out = student.call("train_epoch", ws, bs, X, y, lr, batch_size, seed, epoch)
+    out = _call_epoch(student, ws, bs, X, y, lr, batch_size, seed, epoch)
     new_ws, new_bs = _expect_params(out, sizes)
     if np.allclose(_flat(new_ws, new_bs), _flat(ws, bs), rtol=0.0, atol=1e-12):
         raise CheckFailed("train_epoch returned the weights unchanged: apply the update "
                           "W <- W - lr * dW for every batch and return the new lists.")
-    again = _expect_params(student.call("train_epoch", ws, bs, X, y, lr, batch_size, seed, epoch), sizes)
+    again = _expect_params(_call_epoch(student, ws, bs, X, y, lr, batch_size, seed, epoch), sizes)
     if not np.array_equal(_flat(*again), _flat(new_ws, new_bs)):
         raise CheckFailed("train_epoch is not deterministic: the same seed and epoch must give "
                           "exactly the same result (use np.random.default_rng([seed, epoch]), "
@@ -355,11 +423,12 @@ def test_train_epoch_matches_the_reference_epoch(student, rng):
     for n_hidden_layers in (1, 2):
         sizes, ws, bs, X, y, lr, batch_size, seed, epoch = _epoch_case(rng, n_hidden_layers)
         got = _flat(*_expect_params(
-            student.call("train_epoch", ws, bs, X, y, lr, batch_size, seed, epoch), sizes))
+            _call_epoch(student, ws, bs, X, y, lr, batch_size, seed, epoch), sizes))
         want = _flat(*_ref_epoch(ws, bs, X, y, lr, batch_size, seed, epoch))
         mistakes = {msg: _flat(*_ref_epoch(ws, bs, X, y, lr, batch_size, seed, epoch, mistake=key))
                     for key, msg in EPOCH_MISTAKES.items()}
-        expect_close(got, want, "the parameters after train_epoch", mistakes=mistakes)
+        expect_named(got, want, "the new parameters returned by train_epoch", mistakes,
+                     fallback=EPOCH_FALLBACK)
 
 
 @pytest.mark.grade("test_train_epoch", points=3)
@@ -379,14 +448,16 @@ def test_train_epoch_reproduces_the_reference_training_curve(student, rng):
     got_curve, wrong_curves = [], {key: [] for key in EPOCH_MISTAKES}
     for epoch in range(1, n_epochs + 1):
         ws, bs = _expect_params(
-            student.call("train_epoch", ws, bs, X, Y, lr, batch_size, seed, epoch), sizes)
+            _call_epoch(student, ws, bs, X, Y, lr, batch_size, seed, epoch), sizes)
         got_curve.append(backprop.network_loss(ws, bs, X, Y, **ACTS))
         for key in EPOCH_MISTAKES:
             variants[key] = _ref_epoch(*variants[key], X, Y, lr, batch_size, seed, epoch, mistake=key)
             wrong_curves[key].append(backprop.network_loss(*variants[key], X, Y, **ACTS))
-    expect_close(np.array(got_curve), reference["train_loss"][1:],
-                 "the training loss after each of several epochs of train_epoch",
-                 mistakes={EPOCH_MISTAKES[k]: v for k, v in wrong_curves.items()})
+    expect_named(np.array(got_curve), reference["train_loss"][1:],
+                 "the training loss after several epochs of train_epoch",
+                 {EPOCH_MISTAKES[k]: v for k, v in wrong_curves.items()},
+                 fallback="After several epochs of train_epoch the training loss differs from the "
+                          "expected one: " + EPOCH_FALLBACK)
 
 
 # ---------------------------------------------------------------- early stopping
@@ -401,10 +472,28 @@ def _es_variant(losses, patience, mistake):
     if mistake == "one_based":
         best, stop = ref_es.early_stopping(losses, patience)
         return best + 1, stop + 1
+    if mistake == "stop_minus_one":
+        best, stop = ref_es.early_stopping(losses, patience)
+        return best, stop - 1 if stop - best == patience else stop
+    if mistake == "no_reset":
+        best, best_loss, waited = 0, losses[0], 0
+        for epoch in range(1, len(losses)):
+            if losses[epoch] < best_loss:
+                best, best_loss = epoch, losses[epoch]
+            else:
+                waited += 1
+                if waited >= patience:
+                    return best, epoch
+        return best, len(losses) - 1
     best, best_loss = 0, losses[0]
-    limit = patience + 1 if mistake == "late" else patience
+    limit = {"late": patience + 1, "early": patience - 1}.get(mistake, patience)
     for epoch in range(1, len(losses)):
-        improved = losses[epoch] <= best_loss if mistake == "ties" else losses[epoch] < best_loss
+        if mistake == "ties":
+            improved = losses[epoch] <= best_loss
+        elif mistake == "previous":
+            improved = losses[epoch] < losses[epoch - 1]
+        else:
+            improved = losses[epoch] < best_loss
         if improved:
             best, best_loss = epoch, losses[epoch]
         elif epoch - best >= limit:
@@ -414,12 +503,22 @@ def _es_variant(losses, patience, mistake):
 
 ES_MISTAKES = {
     "global_argmin": "The best epoch is taken from the whole curve, including epochs after the "
-                     "stop that were never run: choose the best among the epochs up to the stop.",
+                     "stop that were never run: that is look-ahead (it costs the whole part); "
+                     "choose the best among the epochs up to the stop.",
     "one_based": "The epochs look 1-based: epoch 0 is the first entry of val_losses.",
     "late": "Training stops one epoch too late: stop at the first epoch that is exactly "
             "`patience` epochs after the best one (epoch - best_epoch >= patience).",
     "ties": "A tie counts as an improvement here: only a loss strictly below the best so far "
             "improves (use <, not <=), so the earliest best epoch is kept.",
+    "early": "Training stops one epoch too early: stop at the first epoch that is exactly "
+             "`patience` epochs after the best one, not one before.",
+    "stop_minus_one": "The stop epoch is off by one: it is best_epoch + patience (the first epoch "
+                      "that is `patience` epochs after the best), not the epoch before it.",
+    "no_reset": "The patience counter is never reset: after an improvement the count of epochs "
+                "without improvement starts again from zero (stop when epoch - best_epoch >= "
+                "patience).",
+    "previous": "Each epoch is compared with the previous epoch instead of the best loss so far: an "
+                "epoch improves only if its loss is below every earlier loss.",
     "past_end": "When the patience never runs out, the stop epoch is the last epoch of the curve, "
                 "len(val_losses) - 1 (0-based), not len(val_losses).",
 }
@@ -447,21 +546,38 @@ def _expect_two_ints(out: object) -> np.ndarray:
 
 
 def _check_early_stopping(student, losses, patience):
-    got = _expect_two_ints(student.call("early_stopping", losses, patience))
+    got = _expect_two_ints(call_when(student, "early_stopping", losses, patience,
+                                     when="on a validation curve of several epochs"))
     want = np.array(ref_es.early_stopping(losses, patience), dtype=float)
     mistakes = {msg: np.array(_es_variant(losses, patience, key), dtype=float)
                 for key, msg in ES_MISTAKES.items()}
-    expect_close(got, want, "early_stopping(val_losses, patience)", mistakes=mistakes, rtol=0.0)
+    wrong = [name for name, g, w in zip(("best_epoch", "stop_epoch"), got, want, strict=True) if g != w]
+    expect_named(got, want, "early_stopping(val_losses, patience)", mistakes, rtol=0.0,
+                 fallback=f"early_stopping(val_losses, patience): {' and '.join(wrong)} "
+                          f"{'is' if len(wrong) == 1 else 'are'} not right (best epoch = the "
+                          "earliest lowest loss up to the stop; stop = the first epoch `patience` "
+                          "epochs after the best, or the last epoch).")
 
 
 @pytest.mark.grade("test_early_stopping", points=1)
 def test_early_stopping_returns_two_ints(student, rng):
     curve = [float(v) for v in _u_curve(rng, int(rng.integers(25, 45)))]
-    _expect_two_ints(student.call("early_stopping", curve, int(rng.integers(2, 6))))
+    curve[-1] = min(curve) - 0.05   # a later, lower loss that early stopping never reaches
+    patience = int(rng.integers(2, 6))
+    best, _ = _expect_two_ints(call_when(student, "early_stopping", curve, patience,
+                                         when="on a validation curve given as a list"))
+    _, stop = ref_es.early_stopping(curve, patience)
+    if best == int(np.argmin(curve)) > stop:   # an epoch the replay never reached: the future
+        raise CheckFailed("early_stopping(val_losses, patience) is not right. "
+                          + ES_MISTAKES["global_argmin"], "look-ahead: best epoch after the stop")
 
 
 @pytest.mark.grade("test_early_stopping", points=2)
 def test_early_stopping_on_noisy_validation_curves(student, rng):
+    # hand-made curves on which each usual mistake gives its own answer
+    _check_early_stopping(student, [3.0, 2.5, 2.6, 2.7, 2.0, 2.1, 2.2, 1.0], 3)
+    _check_early_stopping(student, [3.0, 2.0, 2.5, 2.6, 1.0, 1.5, 1.6, 1.7, 1.8], 3)
+    _check_early_stopping(student, [3.0, 2.0, 2.5, 2.2, 2.4, 2.3, 2.6, 2.7], 3)
     for _ in range(4):
         length = int(rng.integers(30, 60))
         curve = _u_curve(rng, length)
@@ -547,6 +663,24 @@ def _best_of_n_case(rng: np.random.Generator):
     return returns, positions, want
 
 
+def _carried_sharpe(student, returns, positions, split, sr_in, sr_out, want) -> bool:
+    """True (with a note) when both arrays are the student's own sharpe_ratio of each row."""
+    if not (differs(sr_in, want["in_sample_sharpe"]) or differs(sr_out, want["out_of_sample_sharpe"])):
+        return False
+    pnl = positions * returns[None, :]
+    for got, block in ((sr_in, pnl[:, :split]), (sr_out, pnl[:, split:])):
+        for value, row in zip(got, block, strict=True):   # stops at the first row that differs
+            answer = try_helper(student, "sharpe_ratio", row)
+            own = answer[0] if answer is not None else None
+            if isinstance(own, np.ndarray) and own.size == 1:
+                own = own.reshape(())
+            if isinstance(own, bool) or not isinstance(own, (int, float, np.ndarray)) \
+                    or not close_to(value, own):
+                return False
+    carried_note("best_of_n_sharpe()", "sharpe_ratio()")
+    return True
+
+
 def _sr_rows(pnl: np.ndarray, ddof: int = 1, scale: float = np.sqrt(YEAR)) -> np.ndarray:
     return pnl.mean(axis=1) / pnl.std(axis=1, ddof=ddof) * scale
 
@@ -574,6 +708,31 @@ def _best_of_n_mistakes(returns, positions, split, which):
     }
 
 
+LOOK_AHEAD_CHOICE = ("best_of_n_sharpe chose the strategy with the best OUT-OF-SAMPLE Sharpe ratio. "
+                     "That is look-ahead: when you pick a strategy you only know the in-sample "
+                     "period, so choose by in-sample Sharpe (look-ahead costs the whole part).")
+
+
+def _check_choice(best: int, want: dict) -> None:
+    """The index must be the in-sample winner; each wrong choice is named only where it is unique."""
+    sr_in, sr_out = want["in_sample_sharpe"], want["out_of_sample_sharpe"]
+    if best == want["best"]:
+        return
+    if best == int(np.argmax(sr_out)):
+        raise CheckFailed(LOOK_AHEAD_CHOICE)
+    if best == int(np.argmin(sr_in)):
+        if int(np.argmax(np.abs(sr_in))) == best:
+            raise CheckFailed("best_of_n_sharpe chose the strategy whose in-sample Sharpe ratio is "
+                              "the most negative, i.e. the largest in absolute value: a negative "
+                              "Sharpe ratio is a losing strategy. Choose the highest Sharpe "
+                              "ratio, int(np.argmax(in_sample)), not the largest |Sharpe| or the "
+                              "lowest one.")
+        raise CheckFailed("best_of_n_sharpe chose the strategy with the LOWEST in-sample Sharpe "
+                          "ratio: use np.argmax.")
+    raise CheckFailed("best_of_n_sharpe: best should be the index of the highest in-sample "
+                      "Sharpe ratio (int(np.argmax(in_sample))).")
+
+
 def _expect_best_of_n(out: object, n_strategies: int):
     what = "best_of_n_sharpe(...)"
     if not isinstance(out, (tuple, list)) or len(out) != 3:
@@ -588,11 +747,26 @@ def _expect_best_of_n(out: object, n_strategies: int):
     return best, sr_in, sr_out
 
 
+def _call_best(student, returns, positions, split):
+    return _expect_best_of_n(call_when(student, "best_of_n_sharpe", returns, positions, split,
+                                       when="for several strategies on a few hundred days"),
+                             positions.shape[0])
+
+
+def _look_ahead_case(rng: np.random.Generator):
+    """A case where the in-sample and the out-of-sample winner are different strategies."""
+    while True:
+        returns, positions, want = _best_of_n_case(rng)
+        if int(np.argmax(want["out_of_sample_sharpe"])) != want["best"]:
+            return returns, positions, want
+
+
 @pytest.mark.grade("test_best_of_n_sharpe", points=1)
 def test_best_of_n_sharpe_return_types(student, rng):
-    returns, positions, _ = _best_of_n_case(rng)
-    split = int(round(0.5 * returns.size))
-    _expect_best_of_n(student.call("best_of_n_sharpe", returns, positions, split), positions.shape[0])
+    returns, positions, want = _look_ahead_case(rng)
+    best, _, _ = _call_best(student, returns, positions, want["split_day"])
+    if best == int(np.argmax(want["out_of_sample_sharpe"])):
+        raise CheckFailed(LOOK_AHEAD_CHOICE)
 
 
 @pytest.mark.grade("test_best_of_n_sharpe", points=2)
@@ -600,33 +774,26 @@ def test_best_of_n_sharpe_ratios_match_reference(student, rng):
     for _ in range(2):
         returns, positions, want = _best_of_n_case(rng)
         split = want["split_day"]
-        _, sr_in, sr_out = _expect_best_of_n(
-            student.call("best_of_n_sharpe", returns, positions, split), positions.shape[0])
-        expect_close(sr_in, want["in_sample_sharpe"], "best_of_n_sharpe(...): in_sample",
-                     mistakes=_best_of_n_mistakes(returns, positions, split, "in"))
-        expect_close(sr_out, want["out_of_sample_sharpe"], "best_of_n_sharpe(...): out_of_sample",
-                     mistakes=_best_of_n_mistakes(returns, positions, split, "out"))
+        best, sr_in, sr_out = _call_best(student, returns, positions, split)
+        if not _carried_sharpe(student, returns, positions, split, sr_in, sr_out, want):
+            expect_named(sr_in, want["in_sample_sharpe"], "best_of_n_sharpe(...): in_sample",
+                         _best_of_n_mistakes(returns, positions, split, "in"))
+            expect_named(sr_out, want["out_of_sample_sharpe"], "best_of_n_sharpe(...): out_of_sample",
+                         _best_of_n_mistakes(returns, positions, split, "out"))
+        if best == int(np.argmax(want["out_of_sample_sharpe"])) != want["best"]:
+            raise CheckFailed(LOOK_AHEAD_CHOICE)
 
 
 @pytest.mark.grade("test_best_of_n_sharpe", points=2)
 def test_best_of_n_sharpe_picks_the_in_sample_winner(student, rng):
-    for _ in range(3):
+    # first the highest Sharpe ratio larger than the most negative one in absolute value, then
+    # the other way round: lowest, largest |Sharpe| and look-ahead each pick their own index
+    for largest_positive in (True, False, True):
         while True:
-            returns, positions, want = _best_of_n_case(rng)
-            oos = want["out_of_sample_sharpe"]
-            if int(np.argmax(oos)) != want["best"]:
+            returns, positions, want = _look_ahead_case(rng)
+            sr_in = want["in_sample_sharpe"]
+            if (sr_in.max() > -sr_in.min()) == largest_positive \
+                    and int(np.argmin(sr_in)) != int(np.argmax(want["out_of_sample_sharpe"])):
                 break
-        best, _, _ = _expect_best_of_n(
-            student.call("best_of_n_sharpe", returns, positions, want["split_day"]),
-            positions.shape[0])
-        if best == want["best"]:
-            continue
-        if best == int(np.argmax(oos)):
-            raise CheckFailed("best_of_n_sharpe chose the strategy with the best OUT-OF-SAMPLE "
-                              "Sharpe ratio. That is look-ahead: when you pick a strategy you only "
-                              "know the in-sample period, so choose by in-sample Sharpe.")
-        if best == int(np.argmin(want["in_sample_sharpe"])):
-            raise CheckFailed("best_of_n_sharpe chose the strategy with the LOWEST in-sample "
-                              "Sharpe ratio: use np.argmax.")
-        raise CheckFailed("best_of_n_sharpe: best should be the index of the highest in-sample "
-                          "Sharpe ratio (int(np.argmax(in_sample))).")
+        best, _, _ = _call_best(student, returns, positions, want["split_day"])
+        _check_choice(best, want)

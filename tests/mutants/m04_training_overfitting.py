@@ -1,4 +1,8 @@
-"""Known wrong answers for assignment 04 and the part each of them must lose."""
+"""Known wrong answers for assignment 04 and the part each of them must lose.
+
+Look-ahead (a shuffled split, choosing a strategy on out-of-sample results) must cost the
+whole part: tests/grading/test_fair_03_04.py checks that for the mutants in LOOK_AHEAD.
+"""
 
 ASSIGNMENT = "04_training_overfitting"
 
@@ -8,6 +12,22 @@ _EPOCH = "test_train_epoch"
 _ES = "test_early_stopping"
 _SR = "test_sharpe_ratio"
 _BEST = "test_best_of_n_sharpe"
+
+
+
+def _epoch(order: str, step: str) -> str:
+    """A train_epoch that visits the batches of ``order`` and updates with ``W {step} * dW``."""
+    return ("def train_epoch(weights, biases, X, y, lr, batch_size, seed, epoch):\n"
+            "    m = X.shape[1]\n"
+            f"    order = {order}\n"
+            "    for start in range(0, m, batch_size):\n"
+            "        batch = order[start:start + batch_size]\n"
+            "        _, cache = mlp_forward(weights, biases, X[:, batch])\n"
+            "        dWs, dbs = mlp_backward(weights, cache, y[:, batch])\n"
+            f"        weights = [W {step} * dW for W, dW in zip(weights, dWs)]\n"
+            f"        biases = [b {step} * db for b, db in zip(biases, dbs)]\n"
+            "    return weights, biases\n")
+
 
 MUTANTS = [
     # ------------------------------------------------------------ chronological_split
@@ -73,6 +93,16 @@ MUTANTS = [
          "        splits.append((np.arange(begin, end), np.arange(start, start + test_size)))\n"
          "    return splits\n"),
      "loses": [_WF], "message": "one day too late"},
+    {"cell": "walk_forward_splits", "name": "gap off by one (one day too many dropped)",
+     "source": (
+         "def walk_forward_splits(n, n_splits, test_size, gap=0, mode='expanding', train_size=None):\n"
+         "    splits = []\n"
+         "    for start in range(n - n_splits * test_size, n, test_size):\n"
+         "        end = start - gap - 1\n"
+         "        begin = 0 if mode == 'expanding' else max(0, end - train_size)\n"
+         "        splits.append((np.arange(begin, end), np.arange(start, start + test_size)))\n"
+         "    return splits\n"),
+     "loses": [_WF], "message": "one day too early"},
     {"cell": "walk_forward_splits", "name": "rolling mode behaves like expanding",
      "source": (
          "def walk_forward_splits(n, n_splits, test_size, gap=0, mode='expanding', train_size=None):\n"
@@ -112,8 +142,8 @@ MUTANTS = [
          "    order = np.random.default_rng([seed, epoch]).permutation(m)\n"
          "    for start in range(0, m, batch_size):\n"
          "        batch = order[start:start + batch_size]\n"
-         "        _, cache = forward(weights, biases, X[:, batch])\n"
-         "        dWs, dbs = backward(weights, cache, y[:, batch])\n"
+         "        _, cache = mlp_forward(weights, biases, X[:, batch])\n"
+         "        dWs, dbs = mlp_backward(weights, cache, y[:, batch])\n"
          "        for W, dW, b, db in zip(weights, dWs, biases, dbs):\n"
          "            W -= lr * dW\n"
          "            b -= lr * db\n"
@@ -125,24 +155,14 @@ MUTANTS = [
          "    m = X.shape[1]\n"
          "    for start in range(0, m, batch_size):\n"
          "        batch = np.arange(start, min(start + batch_size, m))\n"
-         "        _, cache = forward(weights, biases, X[:, batch])\n"
-         "        dWs, dbs = backward(weights, cache, y[:, batch])\n"
+         "        _, cache = mlp_forward(weights, biases, X[:, batch])\n"
+         "        dWs, dbs = mlp_backward(weights, cache, y[:, batch])\n"
          "        weights = [W - lr * dW for W, dW in zip(weights, dWs)]\n"
          "        biases = [b - lr * db for b, db in zip(biases, dbs)]\n"
          "    return weights, biases\n"),
      "loses": [_EPOCH], "message": "original order"},
     {"cell": "train_epoch", "name": "shuffle seeded without the epoch",
-     "source": (
-         "def train_epoch(weights, biases, X, y, lr, batch_size, seed, epoch):\n"
-         "    m = X.shape[1]\n"
-         "    order = np.random.default_rng(seed).permutation(m)\n"
-         "    for start in range(0, m, batch_size):\n"
-         "        batch = order[start:start + batch_size]\n"
-         "        _, cache = forward(weights, biases, X[:, batch])\n"
-         "        dWs, dbs = backward(weights, cache, y[:, batch])\n"
-         "        weights = [W - lr * dW for W, dW in zip(weights, dWs)]\n"
-         "        biases = [b - lr * db for b, db in zip(biases, dbs)]\n"
-         "    return weights, biases\n"),
+     "source": _epoch('np.random.default_rng(seed).permutation(m)', '- lr'),
      "loses": [_EPOCH], "message": "ignores the epoch"},
     {"cell": "train_epoch", "name": "last partial batch dropped",
      "source": (
@@ -151,25 +171,24 @@ MUTANTS = [
          "    order = np.random.default_rng([seed, epoch]).permutation(m)\n"
          "    for k in range(m // batch_size):\n"
          "        batch = order[k * batch_size:(k + 1) * batch_size]\n"
-         "        _, cache = forward(weights, biases, X[:, batch])\n"
-         "        dWs, dbs = backward(weights, cache, y[:, batch])\n"
+         "        _, cache = mlp_forward(weights, biases, X[:, batch])\n"
+         "        dWs, dbs = mlp_backward(weights, cache, y[:, batch])\n"
          "        weights = [W - lr * dW for W, dW in zip(weights, dWs)]\n"
          "        biases = [b - lr * db for b, db in zip(biases, dbs)]\n"
          "    return weights, biases\n"),
      "loses": [_EPOCH], "message": "last, shorter batch"},
     {"cell": "train_epoch", "name": "sign error in the update",
-     "source": (
-         "def train_epoch(weights, biases, X, y, lr, batch_size, seed, epoch):\n"
-         "    m = X.shape[1]\n"
-         "    order = np.random.default_rng([seed, epoch]).permutation(m)\n"
-         "    for start in range(0, m, batch_size):\n"
-         "        batch = order[start:start + batch_size]\n"
-         "        _, cache = forward(weights, biases, X[:, batch])\n"
-         "        dWs, dbs = backward(weights, cache, y[:, batch])\n"
-         "        weights = [W + lr * dW for W, dW in zip(weights, dWs)]\n"
-         "        biases = [b + lr * db for b, db in zip(biases, dbs)]\n"
-         "    return weights, biases\n"),
+     "source": _epoch('np.random.default_rng([seed, epoch]).permutation(m)', '+ lr'),
      "loses": [_EPOCH], "message": "uphill"},
+    {"cell": "train_epoch", "name": "the same shuffle (epoch 1's) reused every epoch",
+     "source": _epoch('np.random.default_rng([seed, 1]).permutation(m)', '- lr'),
+     "loses": [_EPOCH], "message": "reuses one shuffle"},
+    {"cell": "train_epoch", "name": "gradient summed over the batch",
+     "source": _epoch('np.random.default_rng([seed, epoch]).permutation(m)', '- lr * len(batch)'),
+     "loses": [_EPOCH], "message": "sum of the batch"},
+    {"cell": "train_epoch", "name": "gradient divided by the batch size again",
+     "source": _epoch('np.random.default_rng([seed, epoch]).permutation(m)', '- lr / len(batch)'),
+     "loses": [_EPOCH], "message": "divided by the batch size"},
     {"cell": "train_epoch", "name": "gradients at the stale start-of-epoch weights",
      "source": (
          "def train_epoch(weights, biases, X, y, lr, batch_size, seed, epoch):\n"
@@ -178,8 +197,8 @@ MUTANTS = [
          "    new_ws, new_bs = list(weights), list(biases)\n"
          "    for start in range(0, m, batch_size):\n"
          "        batch = order[start:start + batch_size]\n"
-         "        _, cache = forward(weights, biases, X[:, batch])\n"
-         "        dWs, dbs = backward(weights, cache, y[:, batch])\n"
+         "        _, cache = mlp_forward(weights, biases, X[:, batch])\n"
+         "        dWs, dbs = mlp_backward(weights, cache, y[:, batch])\n"
          "        new_ws = [W - lr * dW for W, dW in zip(new_ws, dWs)]\n"
          "        new_bs = [b - lr * db for b, db in zip(new_bs, dbs)]\n"
          "    return new_ws, new_bs\n"),
@@ -187,8 +206,8 @@ MUTANTS = [
     {"cell": "train_epoch", "name": "one full-batch step per epoch",
      "source": (
          "def train_epoch(weights, biases, X, y, lr, batch_size, seed, epoch):\n"
-         "    _, cache = forward(weights, biases, X)\n"
-         "    dWs, dbs = backward(weights, cache, y)\n"
+         "    _, cache = mlp_forward(weights, biases, X)\n"
+         "    dWs, dbs = mlp_backward(weights, cache, y)\n"
          "    weights = [W - lr * dW for W, dW in zip(weights, dWs)]\n"
          "    biases = [b - lr * db for b, db in zip(biases, dbs)]\n"
          "    return weights, biases\n"),
@@ -200,8 +219,8 @@ MUTANTS = [
          "    order = np.random.default_rng([seed, epoch]).permutation(m)\n"
          "    for start in range(0, m, batch_size):\n"
          "        batch = order[start:start + batch_size]\n"
-         "        _, cache = forward(weights, biases, X_train[:, batch])\n"
-         "        dWs, dbs = backward(weights, cache, y_train[:, batch])\n"
+         "        _, cache = mlp_forward(weights, biases, X_train[:, batch])\n"
+         "        dWs, dbs = mlp_backward(weights, cache, y_train[:, batch])\n"
          "        weights = [W - lr * dW for W, dW in zip(weights, dWs)]\n"
          "        biases = [b - lr * db for b, db in zip(biases, dbs)]\n"
          "    return weights, biases\n"),
@@ -270,6 +289,41 @@ MUTANTS = [
          "            return best_epoch, epoch\n"
          "    return best_epoch, len(losses)\n"),
      "loses": [_ES], "message": "len(val_losses) - 1"},
+    {"cell": "early_stopping", "name": "patience counter never reset",
+     "source": (
+         "def early_stopping(val_losses, patience):\n"
+         "    best_epoch, best_loss, waited = 0, val_losses[0], 0\n"
+         "    for epoch in range(1, len(val_losses)):\n"
+         "        if val_losses[epoch] < best_loss:\n"
+         "            best_epoch, best_loss = epoch, val_losses[epoch]\n"
+         "        else:\n"
+         "            waited += 1\n"
+         "            if waited >= patience:\n"
+         "                return best_epoch, epoch\n"
+         "    return best_epoch, len(val_losses) - 1\n"),
+     "loses": [_ES], "message": "never reset"},
+    {"cell": "early_stopping", "name": "compares with the previous epoch, not the best",
+     "source": (
+         "def early_stopping(val_losses, patience):\n"
+         "    best_epoch = 0\n"
+         "    for epoch in range(1, len(val_losses)):\n"
+         "        if val_losses[epoch] < val_losses[epoch - 1]:\n"
+         "            best_epoch = epoch\n"
+         "        elif epoch - best_epoch >= patience:\n"
+         "            return best_epoch, epoch\n"
+         "    return best_epoch, len(val_losses) - 1\n"),
+     "loses": [_ES], "message": "previous epoch instead of the best"},
+    {"cell": "early_stopping", "name": "stop epoch off by one (the epoch before)",
+     "source": (
+         "def early_stopping(val_losses, patience):\n"
+         "    best_epoch, best_loss = 0, val_losses[0]\n"
+         "    for epoch in range(1, len(val_losses)):\n"
+         "        if val_losses[epoch] < best_loss:\n"
+         "            best_epoch, best_loss = epoch, val_losses[epoch]\n"
+         "        elif epoch - best_epoch >= patience:\n"
+         "            return best_epoch, epoch - 1\n"
+         "    return best_epoch, len(val_losses) - 1\n"),
+     "loses": [_ES], "message": "stop epoch is off by one"},
     {"cell": "early_stopping", "name": "returns a numpy array",
      "source": (
          "def early_stopping(val_losses, patience):\n"
@@ -333,6 +387,24 @@ MUTANTS = [
          "    sr_out = b.mean(axis=1) / b.std(axis=1, ddof=1) * np.sqrt(252)\n"
          "    return int(np.argmax(sr_out)), sr_in, sr_out\n"),
      "loses": [_BEST], "message": "look-ahead"},
+    {"cell": "best_of_n_sharpe", "name": "chooses the largest |Sharpe|",
+     "source": (
+         "def best_of_n_sharpe(returns, positions, split_day):\n"
+         "    pnl = positions * returns[None, :]\n"
+         "    a, b = pnl[:, :split_day], pnl[:, split_day:]\n"
+         "    sr_in = a.mean(axis=1) / a.std(axis=1, ddof=1) * np.sqrt(252)\n"
+         "    sr_out = b.mean(axis=1) / b.std(axis=1, ddof=1) * np.sqrt(252)\n"
+         "    return int(np.argmax(np.abs(sr_in))), sr_in, sr_out\n"),
+     "loses": [_BEST], "message": "largest in absolute value"},
+    {"cell": "best_of_n_sharpe", "name": "chooses the lowest Sharpe",
+     "source": (
+         "def best_of_n_sharpe(returns, positions, split_day):\n"
+         "    pnl = positions * returns[None, :]\n"
+         "    a, b = pnl[:, :split_day], pnl[:, split_day:]\n"
+         "    sr_in = a.mean(axis=1) / a.std(axis=1, ddof=1) * np.sqrt(252)\n"
+         "    sr_out = b.mean(axis=1) / b.std(axis=1, ddof=1) * np.sqrt(252)\n"
+         "    return int(np.argmin(sr_in)), sr_in, sr_out\n"),
+     "loses": [_BEST], "message": "LOWEST in-sample"},
     {"cell": "best_of_n_sharpe", "name": "ddof=0",
      "source": (
          "def best_of_n_sharpe(returns, positions, split_day):\n"
@@ -379,3 +451,7 @@ MUTANTS = [
          "    return int(np.argmax(sr_in)), sr_in, sr_out\n"),
      "loses": [_BEST], "message": "not annualised"},
 ]
+
+LOOK_AHEAD = ["shuffled split (look-ahead)", "chooses by out-of-sample Sharpe (look-ahead)",
+              "in and out of sample swapped", "best epoch from the whole curve (look-ahead)"]
+"""Mutants that must lose every point of their part (look-ahead is the lecture's cardinal sin)."""
