@@ -14,6 +14,8 @@ import pytest
 
 from nnfin.grading.checks.expect import (
     CheckFailed,
+    carry_crash,
+    crash_culprits,
     expect_array,
     expect_close,
     expect_float,
@@ -22,8 +24,9 @@ from nnfin.grading.checks.expect import (
     expect_own_logic,
     expect_str,
     helper_note,
+    helper_verdict,
     matches,
-    note,
+    raised_type,
 )
 from nnfin.grading.engine.session import StudentError
 from nnfin.grading.sandbox.wire import PyFunc
@@ -660,19 +663,9 @@ def _carried(student, X, y, batch_size, lr, epochs, seed, want):
     yield from [(helper_note("train_linear", helper), _packed(run)) for helper, run in own]
 
 
-def _helper_verdict(call, is_right) -> str | None:
-    """"right", "wrong" (a wrong value or type) or the type of the exception the helper raised."""
-    try:
-        return "right" if is_right(call()) else "wrong"
-    except StudentError as exc:
-        return exc.exception[1] if exc.exception else "wrong"
-    except CheckFailed:
-        return "wrong"
-
-
-def _blamed_helpers(student, X, y, batch_size, seed, raised: str) -> list[str]:
-    """The helpers that explain a crash of train_linear: wrong without raising, or raising the
-    same exception (a crash of a helper travels up through the part that calls it)."""
+def _helper_verdicts(student, X, y, batch_size, seed) -> dict[str, str]:
+    """How train_linear's helpers fare on its values (for `crash_culprits`: a wrong or a raising
+    helper explains a crash of train_linear)."""
     probe = (X[:batch_size], y[:batch_size], np.linspace(-0.5, 0.5, X.shape[1]), 0.3)
     want_dw, want_db = ref.linear_mse_grad(*probe)
     want_batches = ref.minibatch_indices(X.shape[0], batch_size, seed)
@@ -687,13 +680,12 @@ def _blamed_helpers(student, X, y, batch_size, seed, raised: str) -> list[str]:
                 and all(isinstance(g, np.ndarray) and g.shape == w.shape and np.array_equal(g, w)
                         for g, w in zip(out, want_batches, strict=True)))
 
-    verdicts = {
-        "linear_mse_grad": _helper_verdict(lambda: student.call("linear_mse_grad", *probe),
-                                           grad_right),
-        "minibatch_indices": _helper_verdict(
+    return {
+        "linear_mse_grad": helper_verdict(lambda: student.call("linear_mse_grad", *probe),
+                                          grad_right),
+        "minibatch_indices": helper_verdict(
             lambda: student.call("minibatch_indices", X.shape[0], batch_size, seed), batches_right),
     }
-    return [name for name, verdict in verdicts.items() if verdict in ("wrong", raised)]
 
 
 def _check_training(student, X, y, batch_size, lr, epochs, seed):
@@ -702,15 +694,11 @@ def _check_training(student, X, y, batch_size, lr, epochs, seed):
     try:
         got = student.call("train_linear", X, y, batch_size, lr, epochs, seed)
     except StudentError as exc:
-        raised = exc.exception[1] if exc.exception else ""
-        own_error = exc.kind != "exception" or raised in ("NotImplementedError", "NameError")
-        helpers = [] if own_error else _blamed_helpers(student, X, y, batch_size, seed, raised)
-        if not helpers:
-            raise
-        note(f"train_linear keeps its points: it raised an error, but it calls your "
-             f"{' and '.join(helpers)}, which {'is' if len(helpers) == 1 else 'are'} wrong "
-             "(see that part); fix that first.")
-        return
+        culprits = crash_culprits(exc, _helper_verdicts(student, X, y, batch_size, seed),
+                                  wrong_counts=True) if raised_type(exc) else {}
+        if culprits:
+            carry_crash("train_linear", exc, culprits)
+        raise
     if not isinstance(got, dict):
         raise CheckFailed(f"{what} should return a dict, got {type(got).__name__}.",
                           "wrong return type")

@@ -466,6 +466,7 @@ def _check_step(student, params: dict, X, Y, eta: float, what: str) -> None:
                     when=what.replace("train_step_221 ", ""), hints=PRODUCT_HINTS,
                     helpers=(("sigmoid", (ref["z1"],)), ("output_delta", (ref["y_hat"], Y)),
                              ("hidden_delta", (W2, ref["delta2"], ref["z1"])),
+                             ("sigmoid_prime", (ref["z1"],)),
                              ("weight_gradients", (ref["delta2"], ref["a1"]))))
     m = X.shape[1]
     if not isinstance(got, dict):
@@ -666,6 +667,13 @@ def _backward_probes(weights, biases, X, Y) -> tuple:
             ("hidden_delta", (weights[-1], delta, cache["z"][-2])))
 
 
+def _backward_helpers(weights, biases, X, Y) -> tuple:
+    """The helpers whose crash explains a crash of backward: those of `_backward_probes`, and
+    sigmoid_prime for a backward that writes the hidden delta out itself."""
+    _, cache = bp.forward(weights, biases, X)
+    return (*_backward_probes(weights, biases, X, Y), ("sigmoid_prime", (cache["z"][-2],)))
+
+
 def _all_close(got_lists, want_lists) -> bool:
     return all(close_to(g, w) for got, want in zip(got_lists, want_lists, strict=True)
                for g, w in zip(got, want, strict=True))
@@ -708,7 +716,7 @@ def _as_tuple(value) -> tuple:
 def _check_backward(student, weights, biases, X, Y, when: str,
                     square: bool = False) -> tuple[list, list]:
     got = call_when(student, "backward", weights, biases, X, Y, when=when, hints=BACKWARD_HINTS,
-                    helpers=_backward_probes(weights, biases, X, Y))
+                    helpers=_backward_helpers(weights, biases, X, Y))
     dWs, dbs = _gradient_lists(got, weights, biases)
     _, want_dWs, want_dbs = bp.loss_and_gradients(weights, biases, X, Y)
     if _carried_backward(student, weights, biases, X, Y, dWs, dbs, (want_dWs, want_dbs)):
@@ -752,7 +760,7 @@ def test_backward_passes_a_numerical_gradient_check(student, rng):
     Y = rng.uniform(0.0, 1.0, size=(sizes[-1], m))
     got = call_when(student, "backward", weights, biases, X, Y,
                     when="on a batch in a network of two layers", hints=BACKWARD_HINTS,
-                    helpers=_backward_probes(weights, biases, X, Y))
+                    helpers=_backward_helpers(weights, biases, X, Y))
     dWs, dbs = _gradient_lists(got, weights, biases)
     _, want_dWs, want_dbs = bp.loss_and_gradients(weights, biases, X, Y)
     if _carried_backward(student, weights, biases, X, Y, dWs, dbs,

@@ -4,7 +4,8 @@
 
 - Look-ahead (a shuffled split, choosing a strategy on the future) costs the whole part.
 - A part that calls the student's own wrong helper keeps its points (error carried forward),
-  also where the source notebook's model answer does not call that helper.
+  also where the source notebook's model answer does not call that helper, and also when it
+  crashes only because that helper raises the same exception (its note names the helper).
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ def _notebook(assignment: str, replace: dict[str, str]):
         if notebook.grade_id(cell) in replace:
             cell.source = replace[notebook.grade_id(cell)]
     return nb, folder
+
+
+def _graded(assignment: str, replace: dict[str, str], seed: int):
+    """The report of the source notebook with some answer cells replaced, and the parts that lost."""
+    nb, folder = _notebook(assignment, replace)
+    report = run_hidden_checks(assignment, notebook.student_code_cells(nb), folder, seed=seed)
+    losers = {gid: part.messages for gid, part in report.parts.items() if part.score < part.max_score}
+    return report, losers
 
 
 def test_look_ahead_costs_the_whole_part():
@@ -63,12 +72,9 @@ def sharpe_ratio(daily_returns):
 
 
 def test_best_of_n_keeps_its_points_when_only_the_students_sharpe_ratio_is_wrong():
-    assignment = "04_training_overfitting"
-    nb, folder = _notebook(assignment, {"sharpe_ratio": SHARPE_DDOF_0,
-                                        "best_of_n_sharpe": BEST_OF_N_BY_ROWS})
-    report = run_hidden_checks(assignment, notebook.student_code_cells(nb), folder, seed=7)
-    losers = {gid for gid, part in report.parts.items() if part.score < part.max_score}
-    assert losers == {"test_sharpe_ratio"}, {g: report.parts[g].messages for g in losers}
+    report, losers = _graded("04_training_overfitting", {"sharpe_ratio": SHARPE_DDOF_0,
+                                                          "best_of_n_sharpe": BEST_OF_N_BY_ROWS}, 7)
+    assert set(losers) == {"test_sharpe_ratio"}, losers
     assert "ddof=1" in " ".join(report.parts["test_sharpe_ratio"].messages)
     notes = " ".join(report.parts["test_best_of_n_sharpe"].messages)
     assert "sharpe_ratio(), which is not right" in notes and "keeps its points" in notes, notes
@@ -76,11 +82,22 @@ def test_best_of_n_keeps_its_points_when_only_the_students_sharpe_ratio_is_wrong
 
 def test_a_wrong_sigmoid_prime_is_charged_once_and_its_callers_say_why():
     source = "def sigmoid_prime(z):\n    s = sigmoid(z)\n    return s * (1 - z)\n"
-    nb, folder = _notebook("03_backpropagation", {"sigmoid_prime": source})
-    report = run_hidden_checks("03_backpropagation", notebook.student_code_cells(nb), folder, seed=5)
-    losers = {gid for gid, part in report.parts.items() if part.score < part.max_score}
-    assert losers == {"test_sigmoid_prime"}, {g: report.parts[g].messages for g in losers}
+    report, losers = _graded("03_backpropagation", {"sigmoid_prime": source}, 5)
+    assert set(losers) == {"test_sigmoid_prime"}, losers
     assert "s * (1 - z)" in " ".join(report.parts["test_sigmoid_prime"].messages)
     for caller in ("test_hidden_delta", "test_train_step_221", "test_backward"):
         notes = " ".join(report.parts[caller].messages)
         assert "keeps its points" in notes and "sigmoid_prime()" in notes, (caller, notes)
+
+
+def test_a_raising_sigmoid_is_charged_once_and_its_callers_say_the_crash_comes_from_it():
+    source = "import math\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + math.exp(-z))\n"
+    report, losers = _graded("03_backpropagation", {"sigmoid": source}, 3)
+    assert set(losers) == {"test_sigmoid"}, losers
+    helpers = {"test_sigmoid_prime": "sigmoid()", "test_hidden_delta": "sigmoid_prime()",
+               "test_train_step_221": "sigmoid()", "test_backward": "hidden_delta()"}
+    for caller, helper in helpers.items():
+        notes = " ".join(report.parts[caller].messages)
+        assert "keeps its points: it raised TypeError" in notes, (caller, notes)
+        culprits, advice = notes.split("the crash comes from ")[1].split(": ", 1)
+        assert helper in culprits and advice.startswith("fix th") and "first" in advice, notes

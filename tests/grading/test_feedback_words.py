@@ -56,6 +56,33 @@ def test_own_logic_on_a_wrong_helper_passes_with_a_note():
     assert expect.take_notes() == []
 
 
+def _raised(exc_type: str) -> StudentError:
+    return StudentError("exception", f"f() raised {exc_type}", ("f()", exc_type, "boom", 3))
+
+
+def test_a_crash_is_carried_forward_only_to_a_helper_that_raises_the_same():
+    verdicts = {"g()": "ValueError", "h()": "ran", "k()": "TypeError", "w()": "wrong"}
+    assert expect.crash_culprits(_raised("ValueError"), verdicts) == {"g()": "ValueError"}
+    assert expect.crash_culprits(_raised("IndexError"), verdicts) == {}
+    assert expect.crash_culprits(_raised("IndexError"), verdicts, wrong_counts=True) == {
+        "w()": "wrong"}
+    for own in ("NotImplementedError", "NameError"):  # the caller may be unfinished or misspelt
+        assert expect.crash_culprits(_raised(own), {"g()": own}, wrong_counts=True) == {}
+    assert expect.crash_culprits(StudentError("timeout", "f() took too long"),
+                                 {"g()": "wrong"}, wrong_counts=True) == {}
+
+
+def test_a_carried_crash_passes_with_a_note_naming_the_helper():
+    expect.take_notes()
+    with pytest.raises(expect.CrashCarried):
+        expect.carry_crash("f()", _raised("TypeError"), {"g()": "TypeError", "h()": "TypeError",
+                                                          "k()": "wrong"})
+    [text] = expect.take_notes()
+    assert text == ("f() keeps its points: it raised TypeError, but your g() and h() raise the same "
+                    "TypeError on the values f() gives them and your k() is wrong, so the crash "
+                    "comes from g(), h() and k(): fix those parts first.")
+
+
 def test_the_part_result_lists_the_named_mistakes():
     source = ("def mse(y_true, y_pred):\n"
               "    return float(np.sum((np.asarray(y_true) - np.asarray(y_pred)) ** 2))\n")

@@ -3,8 +3,10 @@
 The model answers call each other as the hints invite (sigmoid_prime calls sigmoid,
 hidden_delta calls sigmoid_prime, train_step_221 and backward call the parts 1 to 5),
 so a wrong helper here also reaches the parts that call it: those must keep their
-points (error carried forward). Only a helper that raises takes its callers down
-with it (they cannot run at all); such mutants list every part they cost.
+points (error carried forward). So must a caller that crashes only because its
+helper raises the same exception (the crash is charged to the helper), except for
+NotImplementedError and NameError: such mutants list every part they cost, and a
+caller that crashes by itself while its helpers run pays for it.
 """
 
 ASSIGNMENT = "03_backpropagation"
@@ -30,8 +32,11 @@ MUTANTS = [
      "loses": ["test_sigmoid"], "message": "sign inside exp"},
     {"cell": "sigmoid", "name": "math.exp works on single numbers only",
      "source": "import math\n\n" + _fn("sigmoid(z)", "return 1.0 / (1.0 + math.exp(-z))"),
+     "loses": ["test_sigmoid"], "message": "raised TypeError"},
+    {"cell": "sigmoid", "name": "exp without importing it (NameError is never carried forward)",
+     "source": _fn("sigmoid(z)", "return 1.0 / (1.0 + exp(-z))"),
      "loses": ["test_sigmoid", "test_sigmoid_prime", "test_hidden_delta", "test_train_step_221",
-               "test_backward"], "message": "raised TypeError"},
+               "test_backward"], "message": "raised NameError"},
     {"cell": "sigmoid", "name": "abs taken in place (right values, changed input)",
      "source": _fn("sigmoid(z)", "negative = z < 0\nnp.abs(z, out=z)\ne = np.exp(-z)\n"
                                  "return np.where(negative, e / (1.0 + e), 1.0 / (1.0 + e))"),
@@ -98,12 +103,15 @@ MUTANTS = [
     {"cell": "hidden_delta", "name": "W_next instead of W_next.T",
      "source": _fn("hidden_delta(W_next, delta_next, z)",
                    "s = 1 / (1 + np.exp(-z))\nreturn (W_next @ delta_next) * s * (1 - s)"),
-     "loses": ["test_hidden_delta", "test_train_step_221", "test_backward"],
-     "message": "raised ValueError"},
+     "loses": ["test_hidden_delta"], "message": "raised ValueError"},
     {"cell": "hidden_delta", "name": "elementwise product where the matrix product belongs",
      "source": _fn("hidden_delta(W_next, delta_next, z)",
                    "return (W_next.T * delta_next) * sigmoid_prime(z)"),
-     "loses": ["test_hidden_delta", "test_backward"], "message": "matrix product"},
+     "loses": ["test_hidden_delta"], "message": "matrix product"},
+    {"cell": "hidden_delta", "name": "left unfinished (NotImplementedError is never carried forward)",
+     "source": _fn("hidden_delta(W_next, delta_next, z)", "raise NotImplementedError()"),
+     "loses": ["test_hidden_delta", "test_train_step_221", "test_backward"],
+     "message": "NotImplementedError"},
     {"cell": "hidden_delta", "name": "z (1 - z) as the slope",
      "source": _fn("hidden_delta(W_next, delta_next, z)",
                    "return (W_next.T @ delta_next) * z * (1 - z)"),
@@ -172,6 +180,23 @@ return {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat, "loss": loss, "delta2": de
         "delta1": delta1, "dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1,
         "W1_new": W1, "b1_new": b1, "W2_new": W2, "b2_new": b2}
 """), "loses": ["test_train_step_221"], "message": "in place"},
+    {"cell": "train_step_221", "name": "own crash: W2 instead of W2.T, helpers right",
+     "source": _fn("train_step_221(W1, b1, W2, b2, x, y, eta)", """
+z1 = W1 @ x + b1
+a1 = sigmoid(z1)
+z2 = W2 @ a1 + b2
+y_hat = sigmoid(z2)
+delta2 = output_delta(y_hat, y)
+delta1 = (W2 @ delta2) * sigmoid_prime(z1)
+m = x.shape[1]
+loss = float(np.sum((y - y_hat) ** 2) / (2 * m))
+dW2, db2 = weight_gradients(delta2, a1)
+dW1, db1 = weight_gradients(delta1, x)
+return {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat, "loss": loss, "delta2": delta2,
+        "delta1": delta1, "dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1,
+        "W1_new": W1 - eta * dW1, "b1_new": b1 - eta * db1,
+        "W2_new": W2 - eta * dW2, "b2_new": b2 - eta * db2}
+"""), "loses": ["test_train_step_221"], "message": "raised ValueError"},
     {"cell": "train_step_221", "name": "sign error in the update",
      "source": _fn("train_step_221(W1, b1, W2, b2, x, y, eta)", """
 m = x.shape[1]

@@ -13,6 +13,13 @@ _ES = "test_early_stopping"
 _SR = "test_sharpe_ratio"
 _BEST = "test_best_of_n_sharpe"
 
+# best_of_n_sharpe on top of the student's own sharpe_ratio (a style the hints allow)
+_BEST_BY_ROWS = (
+    "def best_of_n_sharpe(returns, positions, split_day):\n"
+    "    pnl = positions * returns\n"
+    "    in_sample = np.array([sharpe_ratio(row[:split_day]) for row in pnl])\n"
+    "    out_of_sample = np.array([sharpe_ratio(row[split_day:]) for row in pnl])\n"
+    "    return int(np.argmax(in_sample)), in_sample, out_of_sample\n")
 
 
 def _epoch(order: str, step: str) -> str:
@@ -376,6 +383,15 @@ MUTANTS = [
          "        return np.zeros(1)\n"
          "    return r.mean(axis=1) / r.std(axis=1, ddof=1) * np.sqrt(252)\n"),
      "loses": [_SR], "message": "single number"},
+    {"cell": "sharpe_ratio", "name": "r.ptp() (gone in numpy 2), called by best_of_n_sharpe",
+     "source": (
+         "def sharpe_ratio(daily_returns):\n"
+         "    r = np.asarray(daily_returns, dtype=float)\n"
+         "    if r.ptp() == 0:\n"
+         "        return 0.0\n"
+         "    return float(r.mean() / r.std(ddof=1) * np.sqrt(252))\n"),
+     "also": {"best_of_n_sharpe": _BEST_BY_ROWS},
+     "loses": [_SR], "message": "raised AttributeError"},
 
     # ------------------------------------------------------------ best_of_n_sharpe
     {"cell": "best_of_n_sharpe", "name": "chooses by out-of-sample Sharpe (look-ahead)",
@@ -450,6 +466,9 @@ MUTANTS = [
          "    sr_out = b.mean(axis=1) / b.std(axis=1, ddof=1)\n"
          "    return int(np.argmax(sr_in)), sr_in, sr_out\n"),
      "loses": [_BEST], "message": "not annualised"},
+    {"cell": "best_of_n_sharpe", "name": "own crash: returns[:, None], sharpe_ratio right",
+     "source": _BEST_BY_ROWS.replace("positions * returns", "positions * returns[:, None]"),
+     "loses": [_BEST], "message": "raised ValueError"},
 ]
 
 LOOK_AHEAD = ["shuffled split (look-ahead)", "chooses by out-of-sample Sharpe (look-ahead)",

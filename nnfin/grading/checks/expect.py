@@ -13,13 +13,16 @@ float64 (both arrive as float); `expect_float` also takes ints and 0-d arrays.
 
 Errors carried forward: `expect_own_logic` gives full marks to a part whose
 value is what its own logic makes of the student's (wrong) helper, and leaves a
-`note` saying so.
+`note` saying so. A part that crashes keeps its points when a helper it calls
+raises the same exception on the values the part gives it (`crash_culprits`,
+`carry_crash`): the crash travelled up from the helper, whose part pays for it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import NoReturn
 
 import numpy as np
 
@@ -248,6 +251,87 @@ def carried_from(call: Callable[[], object], right: object, compute: Callable[[o
     yield helper_note(part, helper), value
 
 
+# --- crashes carried forward (02, 03, 04)
+#
+# A helper of the student's that raises takes every part that calls it down with it: the caller
+# cannot run at all. Such a caller keeps its points when the helper, asked on its own with the
+# values the caller gives it, raises the same exception (or, where a check says so, is wrong
+# without raising), so the crash is charged once, to the helper's part. Never for
+# NotImplementedError or NameError: an unfinished part or a misspelt name in the caller itself
+# raises those too, and a caller that crashes by itself (its helpers run) always pays.
+
+OWN_CRASHES = frozenset({"NotImplementedError", "NameError"})
+
+
+class CrashCarried(Exception):  # noqa: N818 (not an error: it ends a check that passed)
+    """Ends a check with its points: the part crashed only because the student's helper does.
+
+    Raised by `carry_crash` after it left the `note`; the pytest plugin counts the check as passed.
+    """
+
+
+def helper_verdict(call: Callable[[], object],
+                   is_right: Callable[[object], bool] | None = None) -> str:
+    """How the student's helper fares: "right", "wrong", "ran" (no ``is_right``) or the type of
+    the exception it raised ("wrong" when it failed in another way, e.g. hung or crashed)."""
+    try:
+        value = call()
+    except StudentError as exc:
+        return exc.exception[1] if exc.kind == "exception" and exc.exception else "wrong"
+    except CheckFailed:
+        return "wrong"
+    if is_right is None:
+        return "ran"
+    try:
+        return "right" if is_right(value) else "wrong"
+    except (CheckFailed, TypeError, ValueError, IndexError):
+        return "wrong"
+
+
+def raised_type(error: StudentError) -> str:
+    """The type of the student's exception ("" when the code did not raise, e.g. it hung)."""
+    return str(error.exception[1]) if error.kind == "exception" and error.exception else ""
+
+
+def crash_culprits(error: StudentError, verdicts: Mapping[str, str],
+                   wrong_counts: bool = False) -> dict[str, str]:
+    """The helpers (name -> verdict) that explain the part's crash ``error``: those that raise
+    the same exception, and with ``wrong_counts`` those that are wrong without raising.
+    Empty for NotImplementedError, NameError and anything that is not an exception."""
+    raised = raised_type(error)
+    if not raised or raised in OWN_CRASHES:
+        return {}
+    return {name: verdict for name, verdict in verdicts.items()
+            if verdict == raised or (wrong_counts and verdict == "wrong")}
+
+
+def _names(helpers: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(helpers[:-1]), helpers[-1]] if len(helpers) > 2 else helpers)
+
+
+def crash_note(part: str, raised: str, culprits: Mapping[str, str]) -> str:
+    """The note of a crash carried forward: which helper the crash comes from, and to fix it first."""
+    raising = [name for name, verdict in culprits.items() if verdict != "wrong"]
+    wrong = [name for name, verdict in culprits.items() if verdict == "wrong"]
+    reasons = []
+    if raising:
+        verb = "raise" if len(raising) > 1 else "raises"
+        reasons.append(f"your {_names(raising)} {verb} the same {raised} on the values "
+                       f"{part} gives {'them' if len(raising) > 1 else 'it'}")
+    if wrong:
+        reasons.append(f"your {_names(wrong)} {'are' if len(wrong) > 1 else 'is'} wrong")
+    where = "those parts" if len(culprits) > 1 else "that part"
+    return (f"{part} keeps its points: it raised {raised}, but {' and '.join(reasons)}, so the "
+            f"crash comes from {_names(list(culprits))}: fix {where} first.")
+
+
+def carry_crash(part: str, error: StudentError, culprits: Mapping[str, str]) -> NoReturn:
+    """Leave the `crash_note` and end the check with its points (`CrashCarried`)."""
+    note(crash_note(part, raised_type(error), culprits))
+    raise CrashCarried(part)
+
+
 def expect_gradient(got: np.ndarray, f: Callable[[np.ndarray], float], x: np.ndarray,
                     what: str, mistakes: Mistakes = None) -> None:
     """Compare a gradient with central differences of the loss it claims to differentiate."""
@@ -288,24 +372,32 @@ def call_when(student, name: str, *args: object, when: str,
     """``student.call`` whose exceptions become ``exception_sentence`` failures.
 
     ``helpers``: the student's own functions this part may call, with the inputs they would get;
-    when one of them raises too, the sentence says so (the crash may well start there).
+    when one of them raises the same exception, the crash is carried forward to it
+    (`carry_crash`); when it raises another one, the sentence says so.
     """
     try:
         return student.call(name, *args, **kwargs)
     except StudentError as exc:
         if exc.kind != "exception":
             raise
-        sentence = exception_sentence(exc, when, hints)
-        raise CheckFailed(sentence.rstrip(".") + "." + _raising_helper(student, helpers)) from None
+        _crashed(student, name, exc, when, hints, helpers)
 
 
-def _raising_helper(student, helpers: tuple[tuple[str, tuple], ...]) -> str:
-    """A sentence naming the first of the student's helpers that raises on its inputs, or ""."""
-    for helper, helper_args in helpers:
-        if try_helper(student, helper, *helper_args) is None:
-            return (f" Your {helper}() raises an error on the values of this computation too: "
-                    "fix it first (see its part).")
-    return ""
+def _crashed(student, name: str, error: StudentError, when: str,
+             hints: Mapping[str, str] | None, helpers: tuple[tuple[str, tuple], ...]) -> NoReturn:
+    """The part ``name`` raised: carry the crash forward to a helper that raises the same, or
+    fail with the exception's sentence (naming a helper that raises something else too)."""
+    verdicts = {f"{helper}()": helper_verdict(lambda h=helper, a=helper_args: student.process.call(h, *a))
+                for helper, helper_args in helpers}
+    culprits = crash_culprits(error, verdicts)
+    if culprits:
+        carry_crash(f"{name}()", error, culprits)
+    sentence = exception_sentence(error, when, hints).rstrip(".") + "."
+    raising = [helper for helper, verdict in verdicts.items() if verdict not in ("ran", "wrong")]
+    if raising:
+        sentence += (f" Your {raising[0]} raises an error on the values of this computation too: "
+                     "fix it first (see its part).")
+    raise CheckFailed(sentence) from None
 
 
 def try_helper(student, name: str, *args: object) -> tuple[object, bool] | None:
@@ -384,8 +476,7 @@ def call_part(student, name: str, *args: object, when: str,
     except StudentError as exc:
         if exc.kind != "exception":
             raise
-        sentence = exception_sentence(exc, when, hints)
-        raise CheckFailed(sentence.rstrip(".") + "." + _raising_helper(student, helpers)) from None
+        _crashed(student, name, exc, when, hints, helpers)
     if result.mutated:
         for helper, helper_args in helpers:
             answer = try_helper(student, helper, *helper_args)
