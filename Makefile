@@ -2,10 +2,21 @@
 # Every target creates .venv when it is missing and installs the pinned versions into it.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PYTHON := $(PYTHON)
 VENV   := .venv
 PY     := $(VENV)/bin/python
+NBGRADER := $(VENV)/bin/nbgrader
 STAMP  := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9]*))
+# COURSE=/path runs a target on another copy of the course (the tests do); default: this one
+COURSE ?= $(CURDIR)
+# ASSIGNMENT=01_losses limits the exchange targets to one assignment (default: all of them)
+ASSIGNMENT ?=
+SELECTED = $(or $(ASSIGNMENT),$(ASSIGNMENTS))
+
+# The venv's programs come first for every command make runs: nbgrader calls `alembic` from
+# PATH to create a gradebook, and JupyterLab starts kernels and nbgrader from it.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 export MPLBACKEND := Agg
 export PYTHONDONTWRITEBYTECODE := 1
@@ -13,12 +24,21 @@ export PYTHONDONTWRITEBYTECODE := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: setup release check-release grade feedback export demo test lint clean help bench
+.PHONY: setup release check-release grade demo test lint clean help bench \
+        lab release-assignment collect feedback release-feedback export
 
 help:
 	@echo "make demo   - set up, build release/, grade the demo class, print where to look"
 	@echo "make test   - set up and run the whole test suite"
-	@echo "make release / make grade / make feedback / make export / make lint / make clean"
+	@echo "make lab    - JupyterLab with the formgrader, opened on this course (LAB_ARGS=\"--port 8890\")"
+	@echo "The instructor's day (ASSIGNMENT=01_losses for one assignment, default all):"
+	@echo "  make release-assignment  - put the student versions into the exchange"
+	@echo "  make collect             - copy the students' submissions from the exchange into submitted/"
+	@echo "  make grade               - grade every submission (JOBS=N at once; UNSANDBOXED=1 without bubblewrap)"
+	@echo "  make feedback            - write feedback/<student>/<assignment>/*.html from the gradebook"
+	@echo "  make release-feedback    - put the feedback into the exchange for the students to fetch"
+	@echo "  make export              - write grades.csv from the gradebook (after hand grading too)"
+	@echo "make release / make lint / make clean"
 	@echo "make bench  - time plain nbgrader vs our grader on a class of model answers (BENCH_ARGS=\"--students 2\")"
 
 $(PY):
@@ -45,7 +65,7 @@ $(STAMP): $(PY) constraints.txt pyproject.toml
 setup: $(STAMP)
 
 release: setup
-	$(PY) -m nnfin.course release
+	$(PY) -m nnfin.course release --root "$(COURSE)"
 
 # JOBS=N grades N submissions at once (default: one per core); UNSANDBOXED=1 grades without
 # bubblewrap (student code is then NOT isolated; grading refuses otherwise).
@@ -53,17 +73,35 @@ JOBS ?=
 GRADE_FLAGS = --jobs "$(JOBS)" $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsandboxed)
 
 grade: setup
-	$(PY) -m nnfin.course grade $(GRADE_FLAGS)
+	$(PY) -m nnfin.course grade --root "$(COURSE)" $(GRADE_FLAGS)
+
+demo: release
+	$(PY) -m nnfin.course demo --root "$(COURSE)" $(GRADE_FLAGS)
+
+# JupyterLab with nbgrader's formgrader (Nbgrader > Manage Assignments), serving this course.
+LAB_ARGS ?=
+lab: setup
+	cd "$(COURSE)" && $(CURDIR)/$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(COURSE)" \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# nbgrader's exchange steps run in the course folder, which holds nbgrader_config.py
+NBGRADER_EACH = for a in $(SELECTED); do (cd "$(COURSE)" && "$(CURDIR)/$(NBGRADER)" $(1)) || exit 1; done
+
+release-assignment: release
+	@$(call NBGRADER_EACH,release_assignment "$$a" --force)
+
+collect: setup
+	@$(call NBGRADER_EACH,collect "$$a" --update)
 
 # feedback pages of every graded submission (after grading written answers), one process per core
 feedback: setup
-	$(PY) -m nnfin.course feedback --jobs "$(JOBS)"
+	$(PY) -m nnfin.course feedback --root "$(COURSE)" --jobs "$(JOBS)"
+
+release-feedback: setup
+	@$(call NBGRADER_EACH,release_feedback "$$a")
 
 export: setup
-	$(PY) -m nnfin.course export
-
-demo: release
-	$(PY) -m nnfin.course demo $(GRADE_FLAGS)
+	$(PY) -m nnfin.course export --root "$(COURSE)"
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -75,4 +113,4 @@ bench: setup
 	$(PY) bench/grade_bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) autograded/*/ feedback submitted gradebook.db grades.csv reports
+	rm -rf $(VENV) autograded/*/ feedback submitted exchange gradebook.db grades.csv reports

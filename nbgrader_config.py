@@ -16,7 +16,17 @@ c.CourseDirectory.course_id = "nnfin-module3"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 # A course-local exchange (git-ignored): release, fetch, submit and collect work on one machine.
-c.Exchange.root = os.path.join(HERE, "exchange")
+# NBGRADER_EXCHANGE points it elsewhere, e.g. a folder every JupyterHub user mounts (see README).
+EXCHANGE = os.environ.get("NBGRADER_EXCHANGE") or os.path.join(HERE, "exchange")
+c.Exchange.root = EXCHANGE
+if not os.path.isdir(EXCHANGE):
+    # Created on demand, with the mode `nbgrader release_assignment` gives it (every user may
+    # submit), so the formgrader finds it from the first start and shows no warning.
+    try:
+        os.makedirs(EXCHANGE)
+        os.chmod(EXCHANGE, 0o777)
+    except OSError:
+        pass  # a student's or read-only copy: nbgrader itself then says what is missing
 # Data files (.npz) travel with each assignment; checkpoints never do.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
