@@ -1,0 +1,204 @@
+"""nbgrader's exchange, round trip, with two students who are two different users of the machine.
+
+The instructor's side runs the README's make targets on a copy of the course (``COURSE=``):
+``make release-assignment`` -> students fetch, work and submit -> ``make collect`` ->
+``make grade`` -> ``make feedback`` -> ``make release-feedback`` -> students fetch their feedback.
+
+nbgrader names a student after the operating-system user that runs ``nbgrader submit`` and
+``nbgrader fetch_feedback`` (``nbgrader.utils.get_username``: ``pwd.getpwuid(os.getuid())``,
+or ``JUPYTERHUB_USER`` for the container user ``jovyan``), as on a JupyterHub where every
+student has an account. So each student's commands run under their own uid, with their own home,
+in a bubblewrap view whose /etc/passwd knows them (the machine's real accounts stay untouched).
+Without root or bubblewrap the same commands name the student with nbgrader's ``--student``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nnfin.grading import demo, notebook
+from nnfin.grading.engine import isolation
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+ASSIGNMENT = "01_losses"
+NOTEBOOK = "losses.ipynb"
+COURSE_ID = "nnfin-module3"
+# alice hands in the model answers, bob the demo class's "sum instead of mean" in mse()
+STUDENTS = {"alice": 62101, "bob": 62102}
+SUM_NOT_MEAN = demo.DEMO_MISTAKES[0]
+STUDENT_CONFIG = """\
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course!r}
+c.Exchange.root = {exchange!r}
+"""
+
+
+def _real_users() -> bool:
+    return os.geteuid() == 0 and isolation.bwrap_path() is not None and shutil.which("setpriv") is not None
+
+
+def _clean_env(home: Path | None = None) -> dict[str, str]:
+    """No make jobserver, no personal Jupyter config: only what the command is given."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("MAKE", "MFLAGS", "JUPYTER", "PYTEST", "NBGRADER"))}
+    env["PATH"] = f"{BIN}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    if home is not None:
+        env.update(HOME=str(home), USER=home.name, LOGNAME=home.name)
+    return env
+
+
+def _make(course: Path, target: str) -> str:
+    result = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), target,
+                             f"COURSE={course}", f"ASSIGNMENT={ASSIGNMENT}", "JOBS=1"],
+                            env=_clean_env(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"make {target} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
+
+
+class Student:
+    """One student: a home folder, a uid and nbgrader commands run as that user."""
+
+    def __init__(self, name: str, uid: int, base: Path, exchange: Path, passwd: Path | None):
+        self.name, self.uid, self.passwd = name, uid, passwd
+        self.home = base / "home" / name
+        (self.home / ".jupyter").mkdir(parents=True)
+        (self.home / ".jupyter" / "nbgrader_config.py").write_text(
+            STUDENT_CONFIG.format(course=COURSE_ID, exchange=str(exchange)))
+        if passwd is not None:
+            for path in [self.home, *self.home.rglob("*")]:
+                os.chown(path, uid, uid)
+
+    def _argv(self, args: list[str]) -> list[str]:
+        nbgrader = [str(BIN / "nbgrader"), *args]
+        if self.passwd is None:
+            return [*nbgrader, f"--student={self.name}"]
+        cmd = [isolation.bwrap_path(), "--dev-bind", "/", "/", "--ro-bind", str(self.passwd), "/etc/passwd",
+               "--tmpfs", "/root"]  # root's home is private; only the Python installation shows
+        parent = Path(sys.base_prefix)
+        for folder in reversed([p for p in parent.parents if str(p).startswith("/root/")]):
+            cmd += ["--perms", "0755", "--dir", str(folder)]
+        cmd += ["--ro-bind", sys.base_prefix, sys.base_prefix, "--chdir", str(self.home), "--die-with-parent"]
+        return [*cmd, "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", *nbgrader]
+
+    def nbgrader(self, *args: str) -> str:
+        result = subprocess.run(self._argv(list(args)), cwd=self.home, env=_clean_env(self.home),
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, (f"{self.name}: nbgrader {' '.join(args)} failed:\n"
+                                        f"{result.stdout}\n{result.stderr}")
+        return result.stdout + result.stderr
+
+    def answer(self, answers: dict[str, str]) -> None:
+        """The student fills in the fetched notebook, as in JupyterLab."""
+        path = self.home / ASSIGNMENT / NOTEBOOK
+        nb = notebook.read(path)
+        for cell in nb.cells:
+            if notebook.grade_id(cell) in answers:
+                cell.source = answers[notebook.grade_id(cell)]
+        nbformat.write(nb, path)
+        if self.passwd is not None:
+            os.chown(path, self.uid, self.uid)
+
+
+def _model_answers(course: Path) -> dict[str, str]:
+    release_nb = notebook.read(course / "release" / ASSIGNMENT / NOTEBOOK)
+    source_nb = notebook.read(course / "source" / ASSIGNMENT / NOTEBOOK)
+    answered = demo._answered(source_nb, release_nb)
+    return {notebook.grade_id(c): c.source for c in answered.cells
+            if notebook.nbgrader_meta(c).get("solution") and c.cell_type == "code"}
+
+
+@pytest.fixture(scope="module")
+def round_trip() -> Iterator[tuple[Path, dict[str, Student], dict[str, str]]]:
+    """The whole loop, once; the tests below look at what each step left behind."""
+    # a folder every student uid may pass through (pytest's own tmp folders are private to root)
+    base = Path(tempfile.mkdtemp(prefix="nnfin-exchange-"))
+    base.chmod(0o755)
+    try:
+        course = base / "course"
+        course.mkdir()
+        shutil.copytree(REPO / "source", course / "source")
+        shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
+        exchange = course / "exchange"
+        passwd = None
+        if _real_users():
+            passwd = base / "passwd"
+            passwd.write_text(Path("/etc/passwd").read_text() + "".join(
+                f"{name}:x:{uid}:{uid}:{name}:{base / 'home' / name}:/bin/sh\n"
+                for name, uid in STUDENTS.items()))
+        students = {name: Student(name, uid, base, exchange, passwd) for name, uid in STUDENTS.items()}
+        logs = {"release": _make(course, "release-assignment")}
+        for student in students.values():
+            logs[f"fetch {student.name}"] = student.nbgrader("fetch_assignment", ASSIGNMENT)
+        model = _model_answers(course)
+        wrong = demo._find(demo.known_mistakes(REPO), SUM_NOT_MEAN)["source"]
+        students["alice"].answer(model)
+        students["bob"].answer({**model, SUM_NOT_MEAN.cell: wrong})
+        for student in students.values():
+            logs[f"submit {student.name}"] = student.nbgrader("submit", ASSIGNMENT)
+        for step in ("collect", "grade", "feedback", "release-feedback", "export"):
+            logs[step] = _make(course, step)
+        for student in students.values():
+            logs[f"fetch_feedback {student.name}"] = student.nbgrader("fetch_feedback", ASSIGNMENT)
+        yield course, students, logs
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_each_student_fetches_their_own_copy(round_trip):
+    course, students, logs = round_trip
+    for student in students.values():
+        fetched = student.home / ASSIGNMENT
+        assert (fetched / "returns.npz").is_file()
+        assert "### BEGIN SOLUTION" not in (fetched / NOTEBOOK).read_text()
+        if student.passwd is not None:
+            assert (fetched / NOTEBOOK).stat().st_uid == student.uid
+
+
+def test_collect_files_each_submission_under_its_student(round_trip):
+    course, students, logs = round_trip
+    for name in students:
+        assert (course / "submitted" / name / ASSIGNMENT / NOTEBOOK).is_file()
+        assert (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").is_file()
+    assert sorted(p.name for p in (course / "submitted").iterdir()) == sorted(students)
+    # each submission in the exchange belongs to the user who submitted it (what `nbgrader collect`
+    # compares with the name; the instructor's machine here just has no account of that name)
+    inbound = course / "exchange" / COURSE_ID / "inbound"
+    for name, student in students.items():
+        [folder] = inbound.glob(f"{name}+{ASSIGNMENT}+*")
+        if student.passwd is not None:
+            assert folder.stat().st_uid == student.uid
+
+
+def test_grades_follow_what_each_student_submitted(round_trip):
+    course, students, logs = round_trip
+    with open(course / "grades.csv", newline="") as handle:
+        rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(handle)}
+    alice, bob = rows[("alice", ASSIGNMENT)], rows[("bob", ASSIGNMENT)]
+    assert float(alice["raw_score"]) == pytest.approx(34.0)  # written answers are not graded yet
+    assert float(bob["raw_score"]) < float(alice["raw_score"])
+
+
+def test_each_student_fetches_only_their_own_feedback(round_trip):
+    course, students, logs = round_trip
+    pages = {}
+    for name, student in students.items():
+        found = sorted((student.home / ASSIGNMENT / "feedback").glob(f"*/{NOTEBOOK[:-6]}.html"))
+        assert len(found) == 1, f"{name} fetched {found}"
+        pages[name] = found[0].read_text()
+    assert "sum instead of a mean" in pages["bob"]
+    assert "sum instead of a mean" not in pages["alice"]
+    for name, page in pages.items():
+        other = next(n for n in students if n != name)
+        assert page == (course / "feedback" / name / ASSIGNMENT / f"{NOTEBOOK[:-6]}.html").read_text()
+        assert page != (course / "feedback" / other / ASSIGNMENT / f"{NOTEBOOK[:-6]}.html").read_text()
