@@ -7,15 +7,18 @@ test: one nbgrader autograde per submission).
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from nnfin.coursedir import assignments
-from nnfin.grading import demo, notebook, pipeline, publish
+from nnfin.grading import demo, notebook, pipeline, publish, report
 from nnfin.grading.adapter import gradebook
 from nnfin.grading.engine.containment import SubmissionLimits
 
@@ -166,3 +169,66 @@ def test_each_part_lists_the_misconceptions_it_named(graded):
     root, _ = graded
     assert _parts(root, "sam_sum", LOSSES)["test_mse"]["mistakes"] == ["sum instead of a mean"]
     assert all(part["mistakes"] == [] for part in _parts(root, "reference", LOSSES).values())
+
+
+# Words that only the grading machine's own noise would put into a page a student reads.
+NOISE = ("Fontconfig", "fontconfig", "Matplotlib is building the font cache", "MPLCONFIGDIR",
+         "is not a writable directory", "/opt/nnfin", "/home/student", "/var/tmp",
+         "DeprecationWarning", "UserWarning", "Generating new fontManager")
+
+
+def test_feedback_and_autograded_notebooks_carry_no_grader_noise(graded):
+    root, by = graded
+    pages = sorted((root / "feedback").rglob("*.html")) + sorted((root / "autograded").rglob("*.ipynb"))
+    demo_students = {"reference", "blank", *(m.student for m in demo.DEMO_MISTAKES)}
+    assert {p.relative_to(root).parts[1] for p in pages} >= demo_students
+    paths = (str(root), str(REPO), sys.prefix, sys.base_prefix)
+    for page in pages:
+        text = page.read_text()
+        found = [word for word in (*NOISE, *paths) if word in text]
+        assert not found, f"{page.relative_to(root)} shows the grader's noise: {found}"
+
+
+def _part_row(page: str, assignment: str, gid: str) -> str:
+    section = page.split(f'data-assignment="{assignment}"', 1)[1].split("</section>", 1)[0]
+    return section.split(f'<tr data-part="{gid}">', 1)[1].split("</tr>", 1)[0]
+
+
+def test_report_counts_each_demo_mistake_under_its_part(graded):
+    root, by = graded
+    outcomes = list(by.values())
+    summary = report.summarise(outcomes)
+    page = report.write(root, outcomes).read_text()
+    catalogue = demo.known_mistakes(REPO)
+    for mistake in demo.DEMO_MISTAKES:
+        for gid in demo._find(catalogue, mistake).get("loses", ["test_" + mistake.cell]):
+            part = summary[mistake.assignment][gid]
+            mine = {label: who for label, who in part.mistakes.items() if mistake.student in who}
+            assert mine, (mistake, part.mistakes)
+            for label, who in mine.items():
+                assert who == [mistake.student], (mistake, label, who)  # nobody else made it
+                assert f"<b>1</b> &times; {html.escape(label)}" in _part_row(page, mistake.assignment, gid)
+            assert part.passed == part.submitted - len({s for w in part.mistakes.values() for s in w})
+    # a part everyone but blank (and the bad inputs of 01_losses) got right has blank's one mistake
+    sigmoid = summary["03_backpropagation"]["test_sigmoid"]
+    assert list(sigmoid.mistakes.values()) == [["blank"]] and "NotImplementedError" in str(sigmoid.mistakes)
+    assert sigmoid.passed == sigmoid.submitted - 1
+
+
+def test_report_lists_the_lowest_scores_and_links_every_feedback_page(graded):
+    root, by = graded
+    page = report.write(root, list(by.values())).read_text()
+    lowest = page.split("<h2>Lowest scores", 1)[1].split("</ol>", 1)[0]
+    ranked = re.findall(r'<li data-student="([^"]+)">', lowest)
+    assert len(ranked) == report.LOWEST and ranked[0] == "blank"  # 0 of every point; ties by name
+    [label] = report.misconceptions(_parts(root, "blank", "03_backpropagation")["test_sigmoid"])
+    assert f"03_backpropagation test_sigmoid: {html.escape(label)}" in lowest
+    links = re.findall(r'<a href="([^"]+)">', page)
+    for (student, assignment), outcome in by.items():
+        if outcome.submitted and (root / "feedback" / student / assignment).is_dir():
+            target = f"../feedback/{student}/{assignment}/"
+            [link] = [x for x in links if x.startswith(target)]
+            assert (root / "reports" / link).resolve().is_file(), link
+    sources = re.findall(r'<img [^>]*src="([^"]+)"', page)
+    assert len(sources) == 1 + len(ASSIGNMENTS)
+    assert all(s.startswith("data:image/png;base64,") for s in sources)

@@ -11,6 +11,7 @@ Runs inside the sandbox: imports nothing from the course package.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -19,6 +20,24 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 
 MAX_STREAM_CHARS = 512 * 1024  # per stream per cell, head and tail
+_RUNTIME = os.path.dirname(os.path.abspath(__file__))
+_PYTHON = sorted({sys.prefix, sys.base_prefix}, key=len, reverse=True)
+
+
+def student_traceback(stb: list[str]) -> list[str]:
+    """A traceback in the student's terms: no frames of this runtime, no paths of this machine.
+
+    The timer that interrupts an endless loop raises from a frame of ours; library frames
+    name the grading machine's Python installation, shown as ``<python>`` instead.
+    """
+    kept = []
+    for entry in stb:
+        if _RUNTIME in entry:
+            continue
+        for prefix in _PYTHON:
+            entry = entry.replace(prefix, "<python>")
+        kept.append(entry)
+    return kept
 
 
 class _BoundedStream:
@@ -113,7 +132,7 @@ class _Shell(InteractiveShell):
     def _showtraceback(self, etype, evalue, stb):
         self.runner.flush_streams()
         self.runner.outputs.append({"output_type": "error", "ename": getattr(etype, "__name__", "Error"),
-                                    "evalue": str(evalue)[:2000], "traceback": list(stb)[-40:]})
+                                    "evalue": str(evalue)[:2000], "traceback": student_traceback(stb)[-40:]})
         self.runner.error = {"type": getattr(etype, "__name__", "Error"),
                              "message": (str(evalue).strip().splitlines() or [""])[0][:300]}
 
