@@ -72,6 +72,18 @@ def _answered(source_nb, release_nb):
     return nb
 
 
+def model_answers(root: Path, assignment: str):
+    """The released notebook of ``assignment`` with every answer cell holding the model answer."""
+    release_nb = notebook.read(next((root / "release" / assignment).glob("*.ipynb")))
+    source_nb = notebook.read(next((root / "source" / assignment).glob("*.ipynb")))
+    return _answered(source_nb, release_nb)
+
+
+def wrong_answer(mistake: Mistake) -> str:
+    """The answer cell's source with ``mistake`` in it (from the known wrong answers)."""
+    return _find(known_mistakes(), mistake)["source"]
+
+
 def _write(root: Path, student: str, assignment: str, nb, files: Path) -> None:
     folder = root / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)

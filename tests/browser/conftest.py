@@ -39,3 +39,4 @@ def browser_context() -> Iterator[object]:
             yield context
         finally:
             context.close()
+

@@ -22,13 +22,9 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +33,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from tests.browser.jupyter import jupyter_server
 from tests.pngs import tiny_png
 
 pytestmark = pytest.mark.browser
@@ -322,12 +319,6 @@ def test_feedback_html_is_inert(course, browser_context, student):
 
 # --- c: the formgrader page, served by a real Jupyter server ------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def formgrader(course) -> Iterator[tuple[str, str]]:
     """A Jupyter server with only nbgrader's formgrader, on 127.0.0.1; always stopped afterwards."""
@@ -340,35 +331,17 @@ def formgrader(course) -> Iterator[tuple[str, str]]:
     (config_dir / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {
         "jpserver_extensions": {"nbgrader.server_extensions.formgrader": True,
                                 **dict.fromkeys(off, False)}}}))
-    port, token = _free_port(), secrets.token_hex(16)
-    log = (course.parent / "jupyter-server.log").open("w")
-    server = subprocess.Popen(
-        [str(BIN / "jupyter"), "server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         "--ServerApp.open_browser=False", f"--ServerApp.root_dir={course}",
-         f"--ServerApp.allow_root={os.geteuid() == 0}"],
-        cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+
+    def argv(port: int, token: str) -> list[str]:
+        return [str(BIN / "jupyter"), "server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+                "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+                "--ServerApp.open_browser=False", f"--ServerApp.root_dir={course}",
+                f"--ServerApp.allow_root={os.geteuid() == 0}"]
+
     try:
-        deadline = time.monotonic() + 45
-        while True:
-            assert server.poll() is None, "the Jupyter server exited; see jupyter-server.log"
-            assert time.monotonic() < deadline, "the Jupyter server did not answer in 45 s"
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        yield base, token
+        with jupyter_server(argv, course, env, course.parent / "jupyter-server.log") as server:
+            yield server
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
-        log.close()
         shutil.rmtree(config_dir, ignore_errors=True)
 
 

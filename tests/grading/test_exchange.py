@@ -111,10 +111,7 @@ class Student:
 
 
 def _model_answers(course: Path) -> dict[str, str]:
-    release_nb = notebook.read(course / "release" / ASSIGNMENT / NOTEBOOK)
-    source_nb = notebook.read(course / "source" / ASSIGNMENT / NOTEBOOK)
-    answered = demo._answered(source_nb, release_nb)
-    return {notebook.grade_id(c): c.source for c in answered.cells
+    return {notebook.grade_id(c): c.source for c in demo.model_answers(course, ASSIGNMENT).cells
             if notebook.nbgrader_meta(c).get("solution") and c.cell_type == "code"}
 
 
@@ -141,7 +138,7 @@ def round_trip() -> Iterator[tuple[Path, dict[str, Student], dict[str, str]]]:
         for student in students.values():
             logs[f"fetch {student.name}"] = student.nbgrader("fetch_assignment", ASSIGNMENT)
         model = _model_answers(course)
-        wrong = demo._find(demo.known_mistakes(REPO), SUM_NOT_MEAN)["source"]
+        wrong = demo.wrong_answer(SUM_NOT_MEAN)
         students["alice"].answer(model)
         students["bob"].answer({**model, SUM_NOT_MEAN.cell: wrong})
         for student in students.values():

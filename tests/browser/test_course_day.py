@@ -1,0 +1,272 @@
+"""A day of the course in a real browser: a student in JupyterLab, the instructor in the formgrader.
+
+A copy of the course with one assignment (01_losses) is released, two students hand it in
+(alice: the model answers and a written answer; bob: the demo class's "sum instead of mean"),
+and ``make grade`` and ``make feedback`` run on it. Then headless Chromium, on real Jupyter
+servers started here on free ports of 127.0.0.1:
+
+* the student opens the released notebook (answered) in JupyterLab, runs all cells, sees a
+  visible test's message and a plot, and validates with nbgrader's *Validate* button;
+* the instructor starts ``make lab``, sees the assignment and the submissions in the formgrader
+  (and no warning about the exchange), opens alice's submission, gives her written answer a score
+  and a comment; ``make export`` puts that score into grades.csv, ``make feedback`` the comment
+  into her feedback;
+* bob's feedback page opens without a console error and shows every part's message.
+
+A screenshot of each step goes to build/browser-screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from nnfin.grading import demo, notebook
+from tests.browser.jupyter import jupyter_env, jupyter_server
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SHOTS = REPO / "build" / "browser-screenshots"
+ASSIGNMENT, NOTEBOOK = "01_losses", "losses.ipynb"
+WRITTEN = "written_penalize_large_errors"
+ANSWER = ("Large misses cost real money: a model that is badly wrong on a crash day can wipe out "
+          "many small gains, so squaring the error makes the model take them seriously.")
+COMMENT = "Good point on crash days; also say when outliers are data errors."
+SUM_NOT_MEAN = demo.DEMO_MISTAKES[0]
+LOCAL = ("http://127.0.0.1:", "file://", "data:", "blob:", "about:")
+MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _make(course: Path, target: str, env: dict[str, str]) -> str:
+    result = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), target, f"COURSE={course}",
+                             "JOBS=1"], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"make {target} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def _answered(course: Path, answers: dict[str, str]):
+    """The model answers, with ``answers`` (grade id -> source) in place of some of them."""
+    nb = demo.model_answers(course, ASSIGNMENT)
+    for cell in nb.cells:
+        if notebook.grade_id(cell) in answers:
+            cell.source = answers[notebook.grade_id(cell)]
+    return nb
+
+
+def _hand_in(course: Path, student: str, answers: dict[str, str]) -> None:
+    nb = _answered(course, answers)
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    shutil.copy(course / "release" / ASSIGNMENT / "returns.npz", folder)
+    nbformat.write(nb, folder / NOTEBOOK)
+
+
+@pytest.fixture(scope="module")
+def course(browser_context, tmp_path_factory) -> Path:
+    """01_losses released, handed in by alice and bob, graded, with feedback (the make targets)."""
+    root = tmp_path_factory.mktemp("day") / "course"
+    (root / "source").mkdir(parents=True)
+    shutil.copytree(REPO / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    env = jupyter_env(root.parent)
+    _make(root, "release", env)
+    _hand_in(root, "alice", {WRITTEN: ANSWER})
+    _hand_in(root, "bob", {SUM_NOT_MEAN.cell: demo.wrong_answer(SUM_NOT_MEAN)})
+    _make(root, "grade", env)
+    _make(root, "feedback", env)
+    return root
+
+
+def _page(context, errors: list[str] | None = None):
+    """A tab that reaches nothing but this machine (MathJax's CDN answers with an empty script)."""
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
+               else route.fulfill(status=200, content_type="text/javascript", body="")
+               if route.request.url.startswith(MATHJAX) else route.abort())
+    if errors is not None:
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page
+
+
+# --- the student in JupyterLab --------------------------------------------------------------------
+
+LAB_SETTINGS = {  # every cell in the page (not only those in view); no news from the internet
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": '{"windowingMode": "none"}',
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        '{"fetchNews": "false", "checkForUpdates": false}',
+}
+
+
+@pytest.fixture(scope="module")
+def student_lab(course) -> Iterator[tuple[str, str]]:
+    """alice's own JupyterLab, on her copy of the released assignment with her answers in it."""
+    home = course.parent / "home" / "alice"
+    folder = home / ASSIGNMENT
+    folder.mkdir(parents=True)
+    shutil.copy(course / "release" / ASSIGNMENT / "returns.npz", folder)
+    nbformat.write(_answered(course, {WRITTEN: ANSWER}), folder / NOTEBOOK)
+    env = jupyter_env(home)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    for name, text in LAB_SETTINGS.items():
+        path = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+    def argv(port: int, token: str) -> list[str]:
+        return [str(BIN / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home}",
+                f"--ServerApp.allow_root={os.geteuid() == 0}"]
+
+    with jupyter_server(argv, home, env, course.parent / "student-lab.log") as server:
+        yield server
+
+
+def test_student_runs_and_validates_in_jupyterlab(student_lab, browser_context):
+    base, token = student_lab
+    page = _page(browser_context)
+    try:
+        page.goto(f"{base}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}?token={token}", wait_until="load")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+        try:  # JupyterLab may ask which kernel to start: the notebook's own, as a student would pick
+            page.locator(".jp-Dialog").get_by_role("button", name="Select").click(timeout=10_000)
+        except PlaywrightTimeout:
+            pass
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+        _shot(page, "student-1-opened")
+
+        page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
+        page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
+        last = page.locator(".jp-OutputArea-output", has_text="hit_rate: all visible tests passed")
+        last.wait_for(timeout=90_000)
+        outputs = page.locator(".jp-OutputArea-output")
+        passed = outputs.get_by_text("mse: all visible tests passed", exact=True)
+        assert passed.count() == 1
+        plots = page.locator(".jp-OutputArea-output img[src^='data:image/png']")
+        assert plots.count() >= 1
+        assert plots.first.evaluate("img => img.naturalWidth") > 100, "the plot is not drawn"
+        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                            ).count() == 0
+        passed.scroll_into_view_if_needed()
+        _shot(page, "student-2-visible-test-passed")
+        plots.first.scroll_into_view_if_needed()
+        _shot(page, "student-3-plot")
+
+        page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=120_000)
+        dialog.get_by_text("Success! Your notebook passes all the tests.").wait_for(timeout=120_000)
+        _shot(page, "student-4-validated")
+    finally:
+        _shot(page, "student-last")
+        page.close()
+
+
+# --- the instructor in the formgrader (make lab) -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def instructor_lab(course) -> Iterator[tuple[str, str]]:
+    """`make lab` on the course, as the README says (its options only pin the address)."""
+    env = jupyter_env(course.parent)
+
+    def argv(port: int, token: str) -> list[str]:
+        return ["make", "--no-print-directory", "-C", str(REPO), "lab", f"COURSE={course}",
+                f"LAB_ARGS=--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} "
+                f"--ServerApp.port_retries=0 --IdentityProvider.token={token}"]
+
+    with jupyter_server(argv, course, env, course.parent / "instructor-lab.log") as server:
+        yield server
+
+
+def _submission_id(course: Path, student: str) -> str:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return gradebook.find_submission_notebook(NOTEBOOK[:-6], ASSIGNMENT, student).id
+
+
+def test_instructor_grades_a_written_answer_in_the_formgrader(course, instructor_lab, browser_context):
+    base, token = instructor_lab
+    page = _page(browser_context)
+    try:
+        page.goto(f"{base}/formgrader/manage_assignments?token={token}", wait_until="load")
+        page.locator("table").get_by_text(ASSIGNMENT, exact=True).wait_for()
+        assert page.locator("#warning-exchange").count() == 0, "the formgrader says the exchange is missing"
+        assert page.locator(".alert-danger, .alert-warning").count() == 0
+        _shot(page, "instructor-1-assignments")
+
+        page.goto(f"{base}/formgrader/manage_submissions/{ASSIGNMENT}", wait_until="load")
+        for student in ("alice", "bob"):
+            page.locator("table").get_by_text(student).first.wait_for()
+        _shot(page, "instructor-2-submissions")
+
+        page.goto(f"{base}/formgrader/submissions/{_submission_id(course, 'alice')}/", wait_until="load")
+        page.get_by_text(ANSWER[:40]).wait_for()
+        score, comment = page.locator(f"#{WRITTEN}"), page.locator(f"#{WRITTEN}-comment")
+        with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url
+                                  and r.request.method == "PUT" and r.ok):
+            score.fill("5")
+            score.press("Tab")
+        with page.expect_response(lambda r: "/formgrader/api/comment/" in r.url
+                                  and r.request.method == "PUT" and r.ok):
+            comment.fill(COMMENT)
+            comment.press("Tab")
+        score.scroll_into_view_if_needed()
+        _shot(page, "instructor-3-graded")
+        page.reload(wait_until="load")
+        page.get_by_text(ANSWER[:40]).wait_for()
+        assert page.locator(f"#{WRITTEN}").input_value() == "5"
+        assert page.locator(f"#{WRITTEN}-comment").input_value() == COMMENT
+        page.locator(f"#{WRITTEN}").scroll_into_view_if_needed()
+        _shot(page, "instructor-4-saved")
+    finally:
+        page.close()
+
+    env = jupyter_env(course.parent)
+    _make(course, "export", env)
+    with open(course / "grades.csv", newline="") as handle:
+        rows = {r["student_id"]: r for r in csv.DictReader(handle) if r["assignment"] == ASSIGNMENT}
+    assert float(rows["alice"]["raw_score"]) == pytest.approx(34.0 + 5.0)  # autograded + written
+    assert float(rows["bob"]["raw_score"]) == pytest.approx(30.0)  # mse's 4 points lost, nothing by hand
+    _make(course, "feedback", env)
+    assert COMMENT in (course / "feedback" / "alice" / ASSIGNMENT / "losses.html").read_text()
+
+
+# --- a student's feedback page ---------------------------------------------------------------------
+
+def test_feedback_page_opens_cleanly_and_explains_every_part(course, browser_context):
+    page_file = course / "feedback" / "bob" / ASSIGNMENT / "losses.html"
+    nb = notebook.read(course / "autograded" / "bob" / ASSIGNMENT / NOTEBOOK)
+    parts = [notebook.grade_id(c) for c in nb.cells
+             if notebook.nbgrader_meta(c).get("grade") and c.cell_type == "code"]
+    errors: list[str] = []
+    page = _page(browser_context, errors)
+    try:
+        page.goto(page_file.as_uri(), wait_until="load")
+        page.wait_for_timeout(300)
+        _shot(page, "feedback-1-opened")
+        assert errors == [], f"the feedback page logged errors: {errors}"
+        text = page.inner_text("body")
+        assert text.count("Hidden checks:") == len(parts) == 8
+        assert "Hidden checks: 0 / 4 points" in text and "sum instead of a mean" in text
+        page.get_by_text("sum instead of a mean").first.scroll_into_view_if_needed()
+        _shot(page, "feedback-2-message")
+    finally:
+        page.close()
