@@ -134,8 +134,9 @@ def _parts_plot(assignment: str, parts: dict[str, PartSummary]) -> str:
 def _feedback_link(root: Path | None, student: str, assignment: str) -> str:
     """A link from reports/ to the student's feedback page (written by `make feedback`)."""
     folder = Path("..") / "feedback" / student / assignment
-    pages = sorted((root / "feedback" / student / assignment).glob("*.html")) if root else []
-    target = folder / pages[0].name if pages else folder
+    # the page is named after the notebook; `make grade` writes this report before `make feedback`
+    graded = sorted((root / "autograded" / student / assignment).glob("*.ipynb")) if root else []
+    target = folder / f"{graded[0].stem}.html" if graded else folder
     return f'<a href="{html.escape(target.as_posix())}">{html.escape(assignment)}</a>'
 
 
