@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from nnfin.grading import demo, notebook
 from tests.browser.jupyter import jupyter_env, jupyter_server
+from tests.makefile import make_argv, run_make, without_venv
 
 pytestmark = pytest.mark.browser
 
@@ -54,10 +54,7 @@ def _shot(page, name: str) -> None:
 
 
 def _make(course: Path, target: str, env: dict[str, str]) -> str:
-    result = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), target, f"COURSE={course}",
-                             "JOBS=1"], env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"make {target} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return run_make(target, course, env, "JOBS=1")
 
 
 def _answered(course: Path, answers: dict[str, str]):
@@ -187,11 +184,11 @@ def instructor_lab(course) -> Iterator[tuple[str, str]]:
     env = jupyter_env(course.parent)
 
     def argv(port: int, token: str) -> list[str]:
-        return ["make", "--no-print-directory", "-C", str(REPO), "lab", f"COURSE={course}",
-                f"LAB_ARGS=--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} "
-                f"--ServerApp.port_retries=0 --IdentityProvider.token={token}"]
+        return make_argv("lab", course, f"LAB_ARGS=--no-browser --ServerApp.ip=127.0.0.1 "
+                         f"--ServerApp.port={port} --ServerApp.port_retries=0 "
+                         f"--IdentityProvider.token={token}")
 
-    with jupyter_server(argv, course, env, course.parent / "instructor-lab.log") as server:
+    with jupyter_server(argv, course, without_venv(env), course.parent / "instructor-lab.log") as server:
         yield server
 
 

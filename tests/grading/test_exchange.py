@@ -28,6 +28,7 @@ import pytest
 
 from nnfin.grading import demo, notebook
 from nnfin.grading.engine import isolation
+from tests.makefile import run_make
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -59,11 +60,7 @@ def _clean_env(home: Path | None = None) -> dict[str, str]:
 
 
 def _make(course: Path, target: str) -> str:
-    result = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), target,
-                             f"COURSE={course}", f"ASSIGNMENT={ASSIGNMENT}", "JOBS=1"],
-                            env=_clean_env(), capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"make {target} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout + result.stderr
+    return run_make(target, course, _clean_env(), f"ASSIGNMENT={ASSIGNMENT}", "JOBS=1")
 
 
 class Student:
@@ -123,8 +120,8 @@ def round_trip() -> Iterator[tuple[Path, dict[str, Student], dict[str, str]]]:
     base.chmod(0o755)
     try:
         course = base / "course"
-        course.mkdir()
-        shutil.copytree(REPO / "source", course / "source")
+        (course / "source").mkdir(parents=True)  # one assignment is enough for the loop
+        shutil.copytree(REPO / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
         shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
         exchange = course / "exchange"
         passwd = None
