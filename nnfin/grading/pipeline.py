@@ -183,7 +183,7 @@ def summary_table(outcomes: list[Outcome]) -> str:
         lines += ["", "Problems (each cost only its own submission's points):"]
         lines += [f"  {s}/{a}: {p}" for s, a, p in problems]
     lines += ["", "Scores count autograded points; written answers are graded by hand in "
-                  "the formgrader (make lab, then Nbgrader > Manage Assignments)."]
+                  "the formgrader (make lab, then Nbgrader > Formgrader)."]
     pending = sum(o.manual_pending for o in outcomes)
     if pending:
         lines.append(f"{pending:g} points of written answers are waiting for a grader.")
