@@ -116,7 +116,7 @@ def _score_plot(outcomes) -> str:
 
 
 def _parts_plot(assignment: str, parts: dict[str, PartSummary]) -> str:
-    """Stacked bars per part: students who passed, and who lost points (by their first mistake)."""
+    """Stacked bars per part: students with full marks, then those who lost points (the table names why)."""
     names = list(parts)
     passed = [parts[n].passed for n in names]
     failed = [parts[n].submitted - parts[n].passed for n in names]
@@ -127,7 +127,7 @@ def _parts_plot(assignment: str, parts: dict[str, PartSummary]) -> str:
     ax.set_xlabel("students")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"{assignment}: who passed each part")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small", frameon=False)
     return _png(fig)
 
 

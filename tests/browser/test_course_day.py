@@ -93,6 +93,7 @@ def course(browser_context, tmp_path_factory) -> Path:
 def _page(context, errors: list[str] | None = None):
     """A tab that reaches nothing but this machine (MathJax's CDN answers with an empty script)."""
     page = context.new_page()
+    page.set_default_timeout(45_000)  # a busy two-core machine: the servers answer slowly
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
                else route.fulfill(status=200, content_type="text/javascript", body="")
                if route.request.url.startswith(MATHJAX) else route.abort())
@@ -216,19 +217,23 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(course, instructor
 
         page.goto(f"{base}/formgrader/submissions/{_submission_id(course, 'alice')}/", wait_until="load")
         page.get_by_text(ANSWER[:40]).wait_for()
+        # the inputs save only once the formgrader's script has loaded the grades and comments
+        page.wait_for_function("() => window.formgrader && formgrader.grades.loaded "
+                               "&& formgrader.comments.loaded", timeout=60_000)
         score, comment = page.locator(f"#{WRITTEN}"), page.locator(f"#{WRITTEN}-comment")
         with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url
-                                  and r.request.method == "PUT" and r.ok):
+                                  and r.request.method == "PUT" and r.ok, timeout=60_000):
             score.fill("5")
             score.press("Tab")
         with page.expect_response(lambda r: "/formgrader/api/comment/" in r.url
-                                  and r.request.method == "PUT" and r.ok):
+                                  and r.request.method == "PUT" and r.ok, timeout=60_000):
             comment.fill(COMMENT)
             comment.press("Tab")
         score.scroll_into_view_if_needed()
         _shot(page, "instructor-3-graded")
         page.reload(wait_until="load")
-        page.get_by_text(ANSWER[:40]).wait_for()
+        page.wait_for_function("() => window.formgrader && formgrader.grades.loaded "
+                               "&& formgrader.comments.loaded", timeout=60_000)
         assert page.locator(f"#{WRITTEN}").input_value() == "5"
         assert page.locator(f"#{WRITTEN}-comment").input_value() == COMMENT
         page.locator(f"#{WRITTEN}").scroll_into_view_if_needed()
