@@ -30,6 +30,7 @@ from nnfin.grading.checks.runner import submission_seed
 from nnfin.grading.engine import local, pool, staging
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
+from nnfin.grading.reuse import Reuse, summary_line
 
 STAGED = Path("build") / "staged"
 STATS = Path("build") / "grade_stats.json"
@@ -49,6 +50,8 @@ class Outcome:
     submitted: bool = True
     cells_seconds: float = 0.0
     sandbox: str = ""
+    reused: bool = False  # its stored result still holds (see nnfin/grading/reuse.py)
+    recorded: bool = False  # graded and recorded this run (a failure of the grader is not)
 
     @property
     def percent(self) -> float:
@@ -98,6 +101,7 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
         return False
     done = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
     RESULTS.pop((outcome.student, outcome.assignment), None)
+    outcome.recorded = bool(done.get("success"))
     if not done.get("success"):
         log = root / "build" / "logs" / f"{outcome.student}__{outcome.assignment}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -108,8 +112,12 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
 
 
 def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = True,
-                executor: Executor | None = None, limits: SubmissionLimits | None = None) -> list[Outcome]:
-    """Grade every submission under ``root/submitted``; return one outcome per (student, assignment)."""
+                executor: Executor | None = None, limits: SubmissionLimits | None = None,
+                force: bool = False) -> list[Outcome]:
+    """Grade every submission under ``root/submitted``; return one outcome per (student, assignment).
+
+    A submission whose fingerprint and gradebook entry are unchanged keeps its result unless ``force``.
+    """
     started = time.perf_counter()
     api = gradebook.api(root, STAGED)
     course_id = api.coursedir.course_id
@@ -117,15 +125,19 @@ def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = Tru
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
     work: list[tuple[Outcome, Job]] = []
+    reuse = Reuse(root, api, limits, force)
     for student in _students(root / "submitted"):
         for assignment in names:
             outcome = Outcome(student, assignment)
             outcomes.append(outcome)
+            if reuse.restore(outcome):
+                continue
             job = _stage(root, student, assignment, course_id, outcome, limits)
             if job is not None:
                 work.append((outcome, job))
             elif outcome.submitted:
                 _record(api, root, outcome, None)
+                outcome.recorded = True  # not gradable as handed in: the same next time
     own = executor is None
     executor = executor or pool.local_pool(jobs, limits)
     bar = tqdm(total=len(work), desc="grading", unit="submission", disable=None if progress else True,
@@ -149,6 +161,7 @@ def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = Tru
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
     gradebook.fill_scores(api, outcomes)
+    reuse.remember(outcomes)
     gradebook.export(root, api)
     _write_stats(root, outcomes, jobs or pool.default_jobs(), time.perf_counter() - started)
     return outcomes
@@ -189,6 +202,7 @@ def summary_table(outcomes: list[Outcome]) -> str:
         lines.append(f"{pending:g} points of written answers are waiting for a grader.")
     sandboxes = {o.sandbox for o in outcomes if o.sandbox}
     lines += [f"Student code ran {s}." for s in sorted(sandboxes)]
+    lines.append(summary_line(outcomes))
     return "\n".join(lines)
 
 
