@@ -69,8 +69,12 @@ release: setup
 
 # JOBS=N grades N submissions at once (default: one per core); UNSANDBOXED=1 grades without
 # bubblewrap (student code is then NOT isolated; grading refuses otherwise).
+# SCHEDULER=tcp://host:8786 grades on that Dask cluster; FORCE=1 regrades submissions whose
+# result still holds (by default only new or changed ones are graded).
 JOBS ?=
-GRADE_FLAGS = --jobs "$(JOBS)" $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsandboxed)
+SCHEDULER ?=
+GRADE_FLAGS = --jobs "$(JOBS)" $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsandboxed) \
+	$(if $(SCHEDULER),--scheduler "$(SCHEDULER)") $(if $(filter 1 yes true,$(FORCE)),--force)
 
 grade: setup
 	$(PY) -m nnfin.course grade --root "$(COURSE)" $(GRADE_FLAGS)

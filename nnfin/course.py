@@ -63,6 +63,11 @@ def main(argv: list[str] | None = None) -> None:
                              help="submissions graded at once (default: one per core)")
         command.add_argument("--unsandboxed", action="store_true",
                              help="grade even without bubblewrap (student code is then NOT isolated)")
+        command.add_argument("--scheduler", default="",
+                             help="grade on the Dask cluster of this scheduler, e.g. tcp://host:8786 "
+                                  "(needs the cluster extra)")
+        command.add_argument("--force", action="store_true",
+                             help="grade every submission again, even those whose result still holds")
     args = parser.parse_args(argv)
     if args.command == "release":
         from nnfin.grading.adapter import gradebook
@@ -92,12 +97,13 @@ def _grade(args: argparse.Namespace) -> None:
     from nnfin.grading import warmup
 
     root = args.root.resolve()
-    executor = warmup.start(root, args.jobs, args.unsandboxed) if (root / "submitted").is_dir() \
-        or args.command == "demo" else None
+    local = not args.scheduler.strip() and ((root / "submitted").is_dir() or args.command == "demo")
+    executor = warmup.start(root, args.jobs, args.unsandboxed) if local else None
     from nnfin.grading import pipeline
 
     run = pipeline.main_grade if args.command == "grade" else pipeline.main_demo
-    run(root, args.jobs, args.unsandboxed, executor=executor)
+    run(root, args.jobs, args.unsandboxed, executor=executor, scheduler=args.scheduler.strip() or None,
+        force=args.force)
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
         outcome.sandbox = result.sandbox
         for line in result.internal:
             print(f"hidden check error ({outcome.student}/{outcome.assignment}): {line}", file=sys.stderr)
-    if result is None or not result.graded:
+    if result is None or not result.graded:  # no verdicts: nbgrader must not pass the test cells
+        RESULTS.pop((outcome.student, outcome.assignment), None)
         gradebook.record_zero(api, outcome.assignment, outcome.student)
         return False
     done = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
@@ -217,18 +218,37 @@ def print_where_to_look(root: Path, feedback: bool) -> None:
     print(f"Report:     {root / report.REPORT}")
 
 
+def _cluster(scheduler: str, unsandboxed: bool) -> Executor:
+    """The Dask cluster at ``scheduler`` (Dask is imported only here, only when asked for)."""
+    try:
+        from nnfin.grading.engine import cluster
+    except ImportError as exc:
+        raise SystemExit(f"grading on a cluster needs Dask ({exc}): "
+                         ".venv/bin/pip install -c constraints.txt -e '.[cluster]'") from None
+    try:
+        return cluster.connect(scheduler, unsandboxed)
+    except cluster.ClusterUnavailable as exc:
+        raise SystemExit(f"refusing to grade on {scheduler}: {exc}") from None
+
+
 def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False,
                fresh_release: bool = True, executor: Executor | None = None,
-               announce: bool = True) -> list[Outcome]:
-    """``make grade``; ``executor`` is a pool already warming up (see `warmup.start`), shut down here."""
+               announce: bool = True, scheduler: str | None = None, force: bool = False) -> list[Outcome]:
+    """``make grade``; ``executor`` is a pool already warming up (see `warmup.start`), shut down here.
+
+    With ``scheduler`` the submissions go to that Dask cluster, whose workers check their own sandbox.
+    """
     if not (root / "submitted").is_dir():
         raise SystemExit("no submitted/ folder: collect submissions into "
                          "submitted/<student>/<assignment>/<notebook>.ipynb first")
-    warmup.require_sandbox(unsandboxed)
+    if scheduler:
+        executor = executor or _cluster(scheduler, unsandboxed)
+    else:
+        warmup.require_sandbox(unsandboxed)
     try:
         if fresh_release:
             gradebook.release(root, force=False)
-        outcomes = grade_class(root, jobs, executor=executor)
+        outcomes = grade_class(root, jobs, executor=executor, force=force)
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
@@ -240,14 +260,15 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
 
 
 def main_demo(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False,
-              executor: Executor | None = None) -> list[Outcome]:
+              executor: Executor | None = None, scheduler: str | None = None,
+              force: bool = False) -> list[Outcome]:
     """``make demo``: the demo class, graded, with its feedback."""
     from nnfin.grading import demo
 
     gradebook.release(root, force=False)
     demo.install(root)
     outcomes = main_grade(root, jobs, unsandboxed, fresh_release=False, executor=executor,
-                          announce=False)
+                          announce=False, scheduler=scheduler, force=force)
     failed = publish.feedback_class(root, jobs)
     for name in failed:
         print(f"nbgrader could not write the feedback of {name}", file=sys.stderr)
