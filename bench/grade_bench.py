@@ -451,12 +451,17 @@ def report(runs: list[Run], names: list[str], students: list[str], keep: bool) -
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/grade_bench.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--students", type=int, default=6, help="class size (default 6)")
+    parser.add_argument("--students", type=int, default=None, help="class size (default 6; 200 with --large)")
+    parser.add_argument("--large", action="store_true",
+                        help="large-class mode (bench/large_bench.py): local pool vs a two-worker Dask "
+                             "cluster, and a no-change regrade")
     parser.add_argument("--assignments", default="",
                         help="comma-separated, e.g. 01_losses,03_backpropagation (default: all)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course directories")
     parser.add_argument("--skip-plain", action="store_true", help="skip the plain nbgrader baseline")
     args = parser.parse_args(argv)
+    if args.students is None:
+        args.students = 200 if args.large else 6
     known = assignments(REPO / "source")
     args.names = [a.strip() for a in args.assignments.split(",") if a.strip()] or known
     unknown = sorted(set(args.names) - set(known))
@@ -501,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (VENV_BIN / "nbgrader").exists():
         raise SystemExit(f"{VENV_BIN / 'nbgrader'} is missing: run `make setup` first")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if args.large:
+        import large_bench  # beside this script; imports Dask
+
+        return large_bench.main(args.students, args.keep)
     if not become_subreaper():
         progress("cannot become a child subreaper: kernels orphaned by a crash may be missed")
     students = [f"student{i:02d}" for i in range(1, args.students + 1)]
