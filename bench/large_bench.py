@@ -78,13 +78,15 @@ def _release(course: Path, log: Path) -> None:
 
 def _local_cluster(workdir: Path):
     """A scheduler and two single-thread worker processes on 127.0.0.1, each in its own directory."""
+    import dask
     from distributed import Nanny, Scheduler, SpecCluster
 
     workers = {f"w{i}": {"cls": Nanny, "options": {"nthreads": 1, "host": "127.0.0.1", "memory_limit": 0,
                                                      "local_directory": str(workdir / f"worker{i}")}}
                for i in range(2)}
     scheduler = {"cls": Scheduler, "options": {"host": "127.0.0.1", "dashboard_address": None}}
-    return SpecCluster(workers=workers, scheduler=scheduler, name="nnfin-bench")
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):  # see the README
+        return SpecCluster(workers=workers, scheduler=scheduler, name="nnfin-bench")
 
 
 def main(students: int, keep: bool = False) -> int:

@@ -98,6 +98,10 @@ def _grade(args: argparse.Namespace) -> None:
 
     root = args.root.resolve()
     local = not args.scheduler.strip() and ((root / "submitted").is_dir() or args.command == "demo")
+    if local and args.command == "grade" and not args.force:
+        from nnfin.grading import reuse
+
+        local = not reuse.nothing_to_grade(root)  # every result still holds: no sandbox to warm
     executor = warmup.start(root, args.jobs, args.unsandboxed) if local else None
     from nnfin.grading import pipeline
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nnfin.grading.adapter import gradebook
+from nnfin.coursedir import assignments
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.fingerprint import Fingerprints
 
@@ -32,12 +32,14 @@ class Reuse:
         self.root = root
         self.nbgrader = nbgrader
         self.force = force
+        from nnfin.grading.adapter import gradebook  # nbgrader: only once grading has begun
+
         self.fingerprints = Fingerprints(root, nbgrader.coursedir.course_id, limits)
         self.in_gradebook = {} if force else gradebook.submission_ids(nbgrader)
         self.current: dict[tuple[str, str], str] = {}
 
     def _path(self, student: str, assignment: str) -> Path:
-        return self.root / RECORDS / student / f"{assignment}.json"
+        return _record_path(self.root, student, assignment)
 
     def restore(self, outcome) -> bool:
         """Fill ``outcome`` from its stored result if that still holds (and say so); else False."""
@@ -48,10 +50,7 @@ class Reuse:
         self.current[key] = fingerprint
         if self.force or key not in self.in_gradebook:
             return False
-        try:
-            record = json.loads(self._path(*key).read_text())
-        except (OSError, ValueError):
-            return False
+        record = _read(self._path(*key))
         autograded = self.root / "autograded" / outcome.student / outcome.assignment
         if (record.get("fingerprint") != fingerprint or record.get("submission") != self.in_gradebook[key]
                 or not autograded.is_dir()):
@@ -64,6 +63,8 @@ class Reuse:
 
     def remember(self, outcomes: list) -> None:
         """Store the records of the outcomes graded in this run (call after the gradebook has them)."""
+        from nnfin.grading.adapter import gradebook
+
         ids = gradebook.submission_ids(self.nbgrader)
         for outcome in outcomes:
             key = (outcome.student, outcome.assignment)
@@ -77,6 +78,42 @@ class Reuse:
                       **{name: getattr(outcome, name) for name in KEPT}}
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(record, indent=1))
+
+
+def _record_path(root: Path, student: str, assignment: str) -> Path:
+    return root / RECORDS / student / f"{assignment}.json"
+
+
+def _read(path: Path) -> dict:
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def nothing_to_grade(root: Path) -> bool:
+    """A quick look before any sandbox starts: does every submission still match its stored result?
+
+    Files only (the gradebook is checked again when grading): True lets ``make grade``
+    skip warming the pool when nothing changed.
+    """
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from nnfin.grading import warmup
+
+    submitted = root / "submitted"
+    if not submitted.is_dir():
+        return False
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    fingerprints = Fingerprints(root, config.CourseDirectory.course_id, warmup.course_limits(root))
+    for student in sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for assignment in assignments(root / "source"):
+            current = fingerprints.submission(student, assignment)
+            stored = _read(_record_path(root, student, assignment)).get("fingerprint")
+            if current is not None and stored != current:
+                return False
+    return True
 
 
 def summary_line(outcomes: list) -> str:

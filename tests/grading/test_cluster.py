@@ -27,7 +27,7 @@ import dask  # noqa: E402
 from distributed import Client, Nanny, Scheduler, SpecCluster, WorkerPlugin  # noqa: E402
 
 from nnfin.coursedir import assignments  # noqa: E402
-from nnfin.grading import demo, pipeline  # noqa: E402
+from nnfin.grading import demo, pipeline, publish  # noqa: E402
 from nnfin.grading.adapter import gradebook  # noqa: E402
 from nnfin.grading.engine import cluster, containment, fingerprint, isolation, jobcodec  # noqa: E402
 from nnfin.grading.engine.containment import SubmissionLimits  # noqa: E402
@@ -55,7 +55,10 @@ def local_cluster(tmp_path_factory):
                                                      "local_directory": str(d)}}
                for i, d in enumerate(dirs)}
     scheduler = {"cls": Scheduler, "options": {"host": "127.0.0.1", "dashboard_address": None}}
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    # a worker holds only the submission it runs (saturation 1.0), so only that one is suspected when it
+    # dies; the second death of the same submission marks it failed (allowed failures: 1)
+    settings = {"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(settings):
         spec = SpecCluster(workers=workers, scheduler=scheduler, asynchronous=False, name="nnfin-test")
         try:
             yield spec
@@ -175,6 +178,7 @@ def test_cluster_and_local_pool_give_identical_results(tmp_path, local_cluster):
                                   capture_output=True, text=True, timeout=600, cwd=REPO)
             assert done.returncode == 0, done.stderr[-3000:]
             assert "reused 0" in done.stdout
+        assert publish.feedback_class(root, jobs=2, progress=False) == []
         runs[where] = _results(root)
     (local, local_pages), (remote, remote_pages) = runs["local"], runs["cluster"]
     assert len(local) > 40 and local == remote

@@ -5,9 +5,8 @@ local pool would be. It implements `concurrent.futures.Executor`, so the
 pipeline does not change: each ``submit(grade_job, job)`` becomes one Dask task
 whose argument is the job as bytes (`jobcodec`) and whose result is the
 `JobResult` as bytes. No shared file system is assumed, and only the driver
-writes the gradebook, ``autograded/`` and ``feedback/``: any other function the
-pipeline submits (rendering feedback, which reads the gradebook) runs in a
-local process pool on the driver.
+writes the gradebook, ``autograded/`` and ``feedback/`` (feedback pages are
+rendered on the driver by ``make feedback``).
 
 On the Dask worker, `grade_bytes` first compares the driver's environment (the
 course code, the hidden checks, the pinned versions) with its own and checks
@@ -25,12 +24,11 @@ This module imports ``distributed``; nothing imports it unless a scheduler is gi
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 import uuid
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 
 from distributed import Client
 from distributed.scheduler import KilledWorker
@@ -88,14 +86,13 @@ def failed(job: Job, why: str, details: list[str]) -> JobResult:
 
 
 class ClusterExecutor(Executor):
-    """`grade_job` on the Dask cluster; everything else in a local pool of this machine."""
+    """`grade_job` on the Dask cluster, behind the interface of the local pool."""
 
     def __init__(self, client: Client, unsandboxed: bool = False, own_client: bool = True) -> None:
         self.client = client
         self.unsandboxed = unsandboxed
         self.own_client = own_client
         self.environment = fingerprint.environment()
-        self._local: ProcessPoolExecutor | None = None
         self._remote: dict[Future, object] = {}
         self._lock = threading.Lock()
 
@@ -114,14 +111,9 @@ class ClusterExecutor(Executor):
         return reports
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
-        if fn is grade_job:
-            return self._grade(*args, **kwargs)
-        with self._lock:  # driver-side work: it reads the gradebook or writes the course's folders
-            if self._local is None:
-                # spawn, not fork: this process runs the Dask client's threads
-                self._local = ProcessPoolExecutor(max_workers=2,
-                                                  mp_context=multiprocessing.get_context("spawn"))
-        return self._local.submit(fn, *args, **kwargs)
+        if fn is not grade_job:  # anything else reads or writes the course's folders: the driver's job
+            raise TypeError(f"the cluster only grades submissions (grade_job), not {fn!r}")
+        return self._grade(*args, **kwargs)
 
     def _grade(self, job: Job) -> Future:
         payload = jobcodec.encode_job(job, self.environment, self.unsandboxed)
@@ -154,8 +146,6 @@ class ClusterExecutor(Executor):
             pending = list(self._remote.values())
         if cancel_futures and pending:
             self.client.cancel(pending)
-        if self._local is not None:
-            self._local.shutdown(wait=wait, cancel_futures=cancel_futures)
         if self.own_client:
             self.client.close()
 
