@@ -97,11 +97,16 @@ def _grade(args: argparse.Namespace) -> None:
     from nnfin.grading import warmup
 
     root = args.root.resolve()
-    local = not args.scheduler.strip() and ((root / "submitted").is_dir() or args.command == "demo")
-    if local and args.command == "grade" and not args.force:
+    if args.command == "grade" and not args.force:
         from nnfin.grading import reuse
 
-        local = not reuse.nothing_to_grade(root)  # every result still holds: no sandbox to warm
+        reused = reuse.unchanged_class(root)
+        if reused is not None:  # every result still holds: neither nbgrader nor a sandbox is needed
+            print(f"Nothing changed since the last grading: reused all {reused} results "
+                  f"(FORCE=1 grades them again). Grades: {root / 'grades.csv'}; report: "
+                  f"{root / 'reports' / 'class_report.html'}")
+            return
+    local = not args.scheduler.strip() and ((root / "submitted").is_dir() or args.command == "demo")
     executor = warmup.start(root, args.jobs, args.unsandboxed) if local else None
     from nnfin.grading import pipeline
 

@@ -122,11 +122,12 @@ def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = Tru
     started = time.perf_counter()
     api = gradebook.api(root, STAGED)
     course_id = api.coursedir.course_id
+    from_config = limits is None
     limits = limits or warmup.course_limits(root)
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
     work: list[tuple[Outcome, Job]] = []
-    reuse = Reuse(root, api, limits, force)
+    reuse = Reuse(root, api, limits, force, limits_from_config=from_config)
     for student in _students(root / "submitted"):
         for assignment in names:
             outcome = Outcome(student, assignment)

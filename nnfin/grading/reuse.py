@@ -14,29 +14,40 @@ untouched and lets an instructor drop one result by deleting one file.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import sqlite3
+from dataclasses import asdict
 from pathlib import Path
 
 from nnfin.coursedir import assignments
+from nnfin.grading.engine import containment
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.fingerprint import Fingerprints
 
 RECORDS = Path("build") / "fingerprints"
+RUN = RECORDS / "_run.json"  # how the last run read nbgrader_config.py (for `unchanged_class`)
 KEPT = ("parts", "problems", "cells_seconds", "sandbox")
 
 
 class Reuse:
     """Decides, per submission, whether its stored result still holds; remembers new results."""
 
-    def __init__(self, root: Path, nbgrader, limits: SubmissionLimits, force: bool = False) -> None:
+    def __init__(self, root: Path, nbgrader, limits: SubmissionLimits, force: bool = False,
+                 limits_from_config: bool = True) -> None:
         self.root = root
         self.nbgrader = nbgrader
         self.force = force
-        from nnfin.grading.adapter import gradebook  # nbgrader: only once grading has begun
+        self.limits = limits
+        self.limits_from_config = limits_from_config
 
         self.fingerprints = Fingerprints(root, nbgrader.coursedir.course_id, limits)
-        self.in_gradebook = {} if force else gradebook.submission_ids(nbgrader)
+        self.in_gradebook = {} if force else self._graded()
         self.current: dict[tuple[str, str], str] = {}
+
+    def _graded(self) -> dict[tuple[str, str], str]:
+        return _gradebook_ids(self.nbgrader.coursedir.db_url, self.nbgrader.coursedir.course_id)
 
     def _path(self, student: str, assignment: str) -> Path:
         return _record_path(self.root, student, assignment)
@@ -63,9 +74,7 @@ class Reuse:
 
     def remember(self, outcomes: list) -> None:
         """Store the records of the outcomes graded in this run (call after the gradebook has them)."""
-        from nnfin.grading.adapter import gradebook
-
-        ids = gradebook.submission_ids(self.nbgrader)
+        ids = self._graded()
         for outcome in outcomes:
             key = (outcome.student, outcome.assignment)
             path = self._path(*key)
@@ -78,6 +87,13 @@ class Reuse:
                       **{name: getattr(outcome, name) for name in KEPT}}
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(record, indent=1))
+        if self.limits_from_config:
+            coursedir = self.nbgrader.coursedir
+            run = {"config": _sha(self.root / "nbgrader_config.py"),
+                   "defaults": _sha(Path(containment.__file__)), "course_id": coursedir.course_id,
+                   "db_url": coursedir.db_url, "limits": asdict(self.limits)}
+            (self.root / RUN).parent.mkdir(parents=True, exist_ok=True)
+            (self.root / RUN).write_text(json.dumps(run, indent=1))
 
 
 def _record_path(root: Path, student: str, assignment: str) -> Path:
@@ -92,28 +108,55 @@ def _read(path: Path) -> dict:
     return record if isinstance(record, dict) else {}
 
 
-def nothing_to_grade(root: Path) -> bool:
-    """A quick look before any sandbox starts: does every submission still match its stored result?
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
-    Files only (the gradebook is checked again when grading): True lets ``make grade``
-    skip warming the pool when nothing changed.
+
+def _gradebook_ids(db_url: str, course_id: str) -> dict[tuple[str, str], str]:
+    """Graded submissions, read straight from nbgrader's SQLite gradebook (read-only, no nbgrader import)."""
+    path = Path(db_url.removeprefix("sqlite:///"))
+    if not db_url.startswith("sqlite:///") or not path.exists():
+        return {}
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        rows = db.execute("SELECT sa.student_id, a.name, sa.id FROM submitted_assignment sa "
+                          "JOIN assignment a ON sa.assignment_id = a.id WHERE a.course_id = ?",
+                          (course_id,))
+        return {(student, assignment): sub_id for student, assignment, sub_id in rows}
+
+
+def _same_setup(run: dict, root: Path) -> bool:
+    return bool(run) and run.get("config") == _sha(root / "nbgrader_config.py") \
+        and run.get("defaults") == _sha(Path(containment.__file__))
+
+
+def unchanged_class(root: Path) -> int | None:
+    """How many results ``make grade`` would reuse if nothing at all needs grading, else None.
+
+    The quick path of ``make grade``: it needs neither nbgrader nor a sandbox. It trusts
+    the last run's reading of nbgrader_config.py (course id, limits, gradebook) only while
+    that file and the limits' defaults are byte for byte the same.
     """
-    from traitlets.config.loader import PyFileConfigLoader
-
-    from nnfin.grading import warmup
-
-    submitted = root / "submitted"
-    if not submitted.is_dir():
-        return False
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    fingerprints = Fingerprints(root, config.CourseDirectory.course_id, warmup.course_limits(root))
+    run = _read(root / RUN)
+    submitted, reused = root / "submitted", 0
+    if not _same_setup(run, root) or not submitted.is_dir():
+        return None
+    try:
+        fingerprints = Fingerprints(root, run["course_id"], SubmissionLimits(**run["limits"]))
+        graded = _gradebook_ids(run["db_url"], run["course_id"])
+    except (KeyError, TypeError, sqlite3.Error):
+        return None
     for student in sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for assignment in assignments(root / "source"):
             current = fingerprints.submission(student, assignment)
-            stored = _read(_record_path(root, student, assignment)).get("fingerprint")
-            if current is not None and stored != current:
-                return False
-    return True
+            if current is None:
+                continue
+            record = _read(_record_path(root, student, assignment))
+            same = record.get("fingerprint") == current and record.get("submission") == graded.get(
+                (student, assignment))
+            if not same or not (root / "autograded" / student / assignment).is_dir():
+                return None
+            reused += 1
+    return reused
 
 
 def summary_line(outcomes: list) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from concurrent.futures import Executor
 from pathlib import Path
 
 import pytest
 
-from nnfin.grading import demo, pipeline
+from nnfin.grading import demo, pipeline, reuse
 from nnfin.grading.adapter import gradebook
 from nnfin.grading.checks import runner
 from nnfin.grading.engine import containment, isolation, pool
@@ -73,9 +75,15 @@ def test_only_what_changed_is_graded_again(course, monkeypatch):
     graded, again, table = _grade(course)  # nothing changed: nothing runs, every result is kept
     assert graded == [] and again == first
     assert "Graded 0 submissions, reused 8 unchanged results (FORCE=1 grades them again)." in table
+    assert reuse.unchanged_class(course) == 8  # make grade's quick path: no nbgrader, no sandbox
+    done = subprocess.run([sys.executable, "-m", "nnfin.course", "grade", "--root", str(course)],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Nothing changed since the last grading: reused all 8 results" in done.stdout
 
     checks = course / "grader_tests" / "test_03_backpropagation.py"
     checks.write_text(checks.read_text() + "\n# a comment changes the hidden checks' fingerprint\n")
+    assert reuse.unchanged_class(course) is None
     graded, after_checks, table = _grade(course)
     assert graded == [(s, "03_backpropagation") for s in ("blank", "reference", "sam_sum", "tom_transpose")]
     assert after_checks == first and "Graded 4 submissions, reused 4" in table

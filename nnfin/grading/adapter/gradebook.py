@@ -139,12 +139,3 @@ def export(root: Path, nbgrader: NbGraderAPI | None = None) -> Path:
     with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
         CsvExportPlugin(to=str(path)).export(gb)
     return path
-
-
-def submission_ids(nbgrader: NbGraderAPI) -> dict[tuple[str, str], str]:
-    """(student, assignment) -> the gradebook's id of that graded submission, for every one it holds."""
-    if not Path(nbgrader.coursedir.db_url.removeprefix("sqlite:///")).exists():
-        return {}
-    with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
-        return {(sub.student.id, assignment.name): sub.id
-                for assignment in gb.assignments for sub in assignment.submissions}
