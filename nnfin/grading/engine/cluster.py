@@ -15,9 +15,12 @@ unisolated. Then it grades on that worker process's own warm worker, with [4]'s
 containment, one submission at a time.
 
 Faults: when a Dask worker dies, the scheduler runs its tasks again on another
-worker. A submission whose task took down ``allowed-failures`` + 1 workers
+worker. A task that was on ``allowed-failures`` + 1 workers when they died
 (Dask's ``distributed.scheduler.allowed-failures``, 3 by default) comes back as
-``KilledWorker``; it is recorded as failed with that reason and the batch goes on.
+``KilledWorker``. The executor sends only as many jobs as the cluster has worker
+threads, so a worker holds just the job it runs, and gives a ``KilledWorker`` job
+one more round, since it may only have been queued next to the culprit; the
+second time it is recorded as failed with that reason, and the batch goes on.
 
 This module imports ``distributed``; nothing imports it unless a scheduler is given.
 """
@@ -28,6 +31,7 @@ import os
 import sys
 import threading
 import uuid
+from collections import deque
 from concurrent.futures import Executor, Future
 
 from distributed import Client
@@ -37,6 +41,7 @@ from nnfin.grading.engine import containment, fingerprint, isolation, jobcodec
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
 
 CONNECT_SECONDS = 30.0
+KILLED_ATTEMPTS = 2  # KilledWorker twice: then it is this submission that takes workers down
 _ONE_AT_A_TIME = threading.Lock()  # one warm worker per process: a worker with more threads waits
 
 
@@ -93,8 +98,9 @@ class ClusterExecutor(Executor):
         self.unsandboxed = unsandboxed
         self.own_client = own_client
         self.environment = fingerprint.environment()
-        self._remote: dict[Future, object] = {}
-        self._lock = threading.Lock()
+        self._remote: dict[Future, object] = {}  # in flight
+        self._waiting: deque[tuple[Job, Future, int]] = deque()
+        self._lock = threading.RLock()
 
     def check_workers(self, timeout: float = CONNECT_SECONDS) -> dict[str, dict]:
         """Every worker's report; ClusterUnavailable when there is none or one would refuse."""
@@ -116,34 +122,60 @@ class ClusterExecutor(Executor):
         return self._grade(*args, **kwargs)
 
     def _grade(self, job: Job) -> Future:
-        payload = jobcodec.encode_job(job, self.environment, self.unsandboxed)
-        key = f"grade-{job.student}-{job.assignment}-{uuid.uuid4().hex[:12]}"
-        remote = self.client.submit(grade_bytes, payload, key=key, pure=False)
         ours: Future = Future()
         ours.set_running_or_notify_cancel()
+        with self._lock:
+            self._waiting.append((job, ours, 1))
+        self._pump()
+        return ours
 
-        def arrived(done) -> None:
-            try:
-                ours.set_result(jobcodec.decode_result(done.result()))
-            except KilledWorker as exc:
+    def _slots(self) -> int:
+        """Worker threads in the cluster: so many jobs are in flight, one per worker thread."""
+        workers = self.client.scheduler_info().get("workers", {})
+        return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+
+    def _pump(self) -> None:
+        """Send waiting jobs while there are free worker threads.
+
+        A worker then holds only the job it runs, so when a submission takes its worker
+        down, the scheduler suspects no innocent submission queued behind it.
+        """
+        while True:
+            with self._lock:
+                if not self._waiting or len(self._remote) >= self._slots():
+                    return
+                job, ours, attempt = self._waiting.popleft()
+                payload = jobcodec.encode_job(job, self.environment, self.unsandboxed)
+                key = f"grade-{job.student}-{job.assignment}-{uuid.uuid4().hex[:12]}"
+                remote = self.client.submit(grade_bytes, payload, key=key, pure=False)
+                self._remote[ours] = remote
+            remote.add_done_callback(lambda done, j=job, o=ours, a=attempt: self._arrived(done, j, o, a))
+
+    def _arrived(self, done, job: Job, ours: Future, attempt: int) -> None:
+        with self._lock:
+            self._remote.pop(ours, None)
+        try:
+            ours.set_result(jobcodec.decode_result(done.result()))
+        except KilledWorker as exc:
+            if attempt < KILLED_ATTEMPTS:  # it may only have stood next to the culprit: once more
+                with self._lock:
+                    self._waiting.append((job, ours, attempt + 1))
+            else:
                 print(f"{job.student}/{job.assignment}: every Dask worker it ran on died ({exc})",
                       file=sys.stderr)
                 ours.set_result(failed(job, "it stopped every grading worker it ran on",
                                        [f"KilledWorker: {exc}"]))
-            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
-                ours.set_exception(exc)
-            finally:
-                with self._lock:
-                    self._remote.pop(ours, None)
-
-        with self._lock:
-            self._remote[ours] = remote
-        remote.add_done_callback(arrived)
-        return ours
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+            ours.set_exception(exc)
+        self._pump()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
             pending = list(self._remote.values())
+            if cancel_futures:
+                for _, ours, _ in self._waiting:
+                    ours.cancel()
+                self._waiting.clear()
         if cancel_futures and pending:
             self.client.cancel(pending)
         if self.own_client:
