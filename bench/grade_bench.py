@@ -506,12 +506,15 @@ def main(argv: list[str] | None = None) -> int:
     if not (VENV_BIN / "nbgrader").exists():
         raise SystemExit(f"{VENV_BIN / 'nbgrader'} is missing: run `make setup` first")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if not become_subreaper():
+        progress("cannot become a child subreaper: kernels orphaned by a crash may be missed")
     if args.large:
         import large_bench  # beside this script; imports Dask
 
-        return large_bench.main(args.students, args.keep)
-    if not become_subreaper():
-        progress("cannot become a child subreaper: kernels orphaned by a crash may be missed")
+        try:
+            return large_bench.main(args.students, args.keep)
+        finally:
+            end_leftovers()
     students = [f"student{i:02d}" for i in range(1, args.students + 1)]
     top = Path(tempfile.mkdtemp(prefix="nnfin-bench-"))
     try:

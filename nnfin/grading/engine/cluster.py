@@ -27,6 +27,7 @@ This module imports ``distributed``; nothing imports it unless a scheduler is gi
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -49,10 +50,10 @@ class ClusterUnavailable(RuntimeError):
     """The scheduler cannot be reached, has no workers, or its workers cannot grade as this machine."""
 
 
+@functools.lru_cache(maxsize=1)
 def _own_environment() -> dict:
-    if not hasattr(_own_environment, "cached"):
-        _own_environment.cached = fingerprint.environment()
-    return _own_environment.cached
+    """This worker's environment, read once: the code it grades with was imported at start-up."""
+    return fingerprint.environment()
 
 
 def worker_problems(expected: dict, unsandboxed: bool) -> list[str]:
