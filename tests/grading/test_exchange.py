@@ -63,6 +63,21 @@ def _make(course: Path, target: str) -> str:
     return run_make(target, course, _clean_env(), f"ASSIGNMENT={ASSIGNMENT}", "JOBS=1")
 
 
+def _reachable(folders: list[Path]) -> list[str]:
+    """bwrap arguments that let another uid reach ``folders`` (Python, the venv) read-only.
+
+    A folder above them that is private to root (/root, or a clone under ``mktemp -d``) is
+    replaced by an empty tmpfs, and only ``folders`` are bound back into it.
+    """
+    private = {parent for folder in folders for parent in folder.parents
+               if parent != Path("/") and not parent.stat().st_mode & 0o001}
+    tops = sorted(p for p in private if not any(q in p.parents for q in private))
+    args = [arg for top in tops for arg in ("--perms", "0755", "--tmpfs", str(top))]
+    for folder in sorted(folders, key=lambda p: len(p.parts)):
+        args += ["--ro-bind", str(folder), str(folder)]
+    return args
+
+
 class Student:
     """One student: a home folder, a uid and nbgrader commands run as that user."""
 
@@ -81,11 +96,8 @@ class Student:
         if self.passwd is None:
             return [*nbgrader, f"--student={self.name}"]
         cmd = [isolation.bwrap_path(), "--dev-bind", "/", "/", "--ro-bind", str(self.passwd), "/etc/passwd",
-               "--tmpfs", "/root"]  # root's home is private; only the Python installation shows
-        parent = Path(sys.base_prefix)
-        for folder in reversed([p for p in parent.parents if str(p).startswith("/root/")]):
-            cmd += ["--perms", "0755", "--dir", str(folder)]
-        cmd += ["--ro-bind", sys.base_prefix, sys.base_prefix, "--chdir", str(self.home), "--die-with-parent"]
+               *_reachable([Path(sys.base_prefix), BIN.parent]),
+               "--chdir", str(self.home), "--die-with-parent"]
         return [*cmd, "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", *nbgrader]
 
     def nbgrader(self, *args: str) -> str:
