@@ -25,13 +25,13 @@ def graded_submissions(root: Path) -> list[tuple[str, str]]:
     folder = root / "autograded"
     if not folder.is_dir():
         return []
-    return sorted((nb.parent.parent.name, nb.parent.name) for nb in folder.glob("*/*/*.ipynb")
-                  if not nb.parent.parent.name.startswith("."))
+    return sorted({(nb.parent.parent.name, nb.parent.name) for nb in folder.glob("*/*/*.ipynb")
+                   if not nb.parent.parent.name.startswith(".")})
 
 
 def feedback_class(root: Path = REPO, jobs: int | None = None, progress: bool = True) -> list[str]:
     """Render the feedback of every graded submission; return what could not be rendered."""
-    work = list(dict.fromkeys(graded_submissions(root)))
+    work = graded_submissions(root)
     failed: list[str] = []
     if not work:
         return failed
