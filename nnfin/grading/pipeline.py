@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from nnfin.coursedir import REPO, assignments
 from nnfin.grading import notebook, publish, report, warmup
-from nnfin.grading.adapter import gradebook
+from nnfin.grading.adapter import gradebook, speedups
 from nnfin.grading.adapter.preprocessors import RESULTS
 from nnfin.grading.checks.runner import submission_seed
 from nnfin.grading.engine import local, pool, staging
@@ -119,6 +119,12 @@ def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = Tru
 
     A submission whose fingerprint and gradebook entry are unchanged keeps its result unless ``force``.
     """
+    with speedups.shared_engines():  # nbgrader opens the gradebook ~9 times a submission
+        return _grade_class(root, jobs, progress, executor, limits, force)
+
+
+def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executor | None,
+                 limits: SubmissionLimits | None, force: bool) -> list[Outcome]:
     started = time.perf_counter()
     api = gradebook.api(root, STAGED)
     course_id = api.coursedir.course_id

@@ -24,6 +24,7 @@ import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from typing import Any
 from urllib.parse import unquote
@@ -399,13 +400,26 @@ def sanitize_markdown(text: str, attachments: Iterable[str] = ()) -> tuple[str, 
     does not converge, the answer is shown as a fenced code block. Returns the new text and
     the kinds of things removed.
     """
-    names = list(attachments)
+    names = tuple(attachments)
+    if len(text) > _CACHED_MARKDOWN_CHARS:
+        cleaned, labels = _sanitize_markdown(text, names)
+    else:
+        cleaned, labels = _sanitize_markdown_cached(text, names)
+    return cleaned, list(labels)
+
+
+#: Markdown cells up to this size are remembered: a class's notebooks share most of their
+#: Markdown (the release's own cells), so each is inspected once per grading process.
+_CACHED_MARKDOWN_CHARS = 16_000
+
+
+def _sanitize_markdown(text: str, names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     original = text
     text, tex = _clean_tex_links(text)
     found = _inspect(text, names)
     if not found:
-        return text, list(dict.fromkeys(tex))
-    labels = list(dict.fromkeys(tex + found.labels))
+        return text, tuple(dict.fromkeys(tex))
+    labels = tuple(dict.fromkeys(tex + found.labels))
     current = text
     for _ in range(4):
         if found.unparsable:
@@ -417,7 +431,10 @@ def sanitize_markdown(text: str, attachments: Iterable[str] = ()) -> tuple[str, 
     fallback = _as_code_block(original)
     if _inspect(fallback, names):  # pragma: no cover - a fenced block is never markup
         fallback = "*(Answer removed by the grader: it could not be made safe to display.)*\n"
-    return fallback, labels + [_AS_TEXT]
+    return fallback, (*labels, _AS_TEXT)
+
+
+_sanitize_markdown_cached = lru_cache(maxsize=2048)(_sanitize_markdown)
 
 
 # ---------------------------------------------------------------------------------------------
