@@ -102,10 +102,15 @@ def student(request: pytest.FixtureRequest) -> Student:
         yield Student(session)
 
 
+def rng_for(seed: int, test_name: str) -> np.random.Generator:
+    """The hidden inputs of one check: fresh per submission and per check, the same on a regrade."""
+    return np.random.default_rng([seed, zlib.crc32(test_name.encode())])
+
+
 @pytest.fixture
 def rng(request: pytest.FixtureRequest) -> np.random.Generator:
     seed = CONTEXT.seed if CONTEXT is not None else request.config.getoption("--seed")
-    return np.random.default_rng([seed, zlib.crc32(request.node.name.encode())])
+    return rng_for(seed, request.node.name)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -117,6 +122,28 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
         return True
 
 
+def result_row(grade_id: str, test: str, points: float, passed: bool, failure: BaseException | None
+               ) -> dict:
+    """One check's verdict as the runner reads it; ``failure``: what ended a failed check."""
+    message = ""
+    internal = ""
+    mistake = None
+    notes = take_notes()
+    if failure is not None:
+        if isinstance(failure, (CheckFailed, StudentError)):
+            message = str(failure)
+            mistake = getattr(failure, "mistake", None)
+            if getattr(failure, "exception", None):  # the student's code raised: count it by type
+                mistake = f"raises {failure.exception[1] or 'an error'}"
+        else:
+            message = ("A hidden check could not finish on your answer; "
+                       "your instructor has the details.")
+            internal = f"{type(failure).__name__}: {failure}"[:500]
+    return {"grade_id": grade_id, "test": test, "points": points, "passed": passed,
+            "message": message, "internal": internal, "mistake": mistake,
+            "notes": notes if passed else []}
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
@@ -126,23 +153,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     marker = item.get_closest_marker("grade")
     if marker is None:
         return
-    grade_id = marker.args[0]
-    points = float(marker.kwargs.get("points", 1))
-    message = ""
-    internal = ""
-    mistake = None
-    notes = take_notes()
-    if report.failed and call.excinfo is not None:
-        exc = call.excinfo.value
-        if isinstance(exc, (CheckFailed, StudentError)):
-            message = str(exc)
-            mistake = getattr(exc, "mistake", None)
-            if getattr(exc, "exception", None):  # the student's code raised: count it by type
-                mistake = f"raises {exc.exception[1] or 'an error'}"
-        else:
-            message = ("A hidden check could not finish on your answer; "
-                       "your instructor has the details.")
-            internal = f"{type(exc).__name__}: {exc}"[:500]
-    CONTEXT.results.append({"grade_id": grade_id, "test": item.name, "points": points,
-                            "passed": report.passed, "message": message, "internal": internal,
-                            "mistake": mistake, "notes": notes if report.passed else []})
+    failure = call.excinfo.value if report.failed and call.excinfo is not None else None
+    CONTEXT.results.append(result_row(marker.args[0], item.name, float(marker.kwargs.get("points", 1)),
+                                      report.passed, failure))

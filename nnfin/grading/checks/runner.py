@@ -1,4 +1,8 @@
-"""Run one assignment's hidden checks (pytest, in the trusted process) against one student's session."""
+"""Run one assignment's hidden checks (pytest tests, in the trusted process) against one student's session.
+
+A module that keeps to what `direct` understands runs as plain calls (the same verdicts
+without pytest's set-up per submission); any other goes through ``pytest.main``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nnfin.grading.checks import pytest_plugin
+from nnfin.grading.checks import direct, pytest_plugin
 from nnfin.grading.engine.session import StudentSession
 
 GRADER_TESTS = Path(__file__).resolve().parents[3] / "grader_tests"
@@ -65,18 +69,13 @@ def run_checks(assignment: str, session: StudentSession, seed: int,
     if not module.exists():
         raise FileNotFoundError(f"no hidden checks for assignment {assignment!r}: {module}")
     context = pytest_plugin.Context(process=session, seed=seed)
-    pytest_plugin.CONTEXT = context
-    try:
-        quiet_out, quiet_err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(quiet_out), contextlib.redirect_stderr(quiet_err):
-            pytest.main([str(module), "-q", "--assert=plain", "-p", "no:cacheprovider",
-                         "-p", "no:xdist", "-p", "no:randomly", "-p", "no:unraisableexception",
-                         "-p", "no:threadexception", "-p", "no:faulthandler", "-p", "no:logging",
-                         "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest", "-o", "addopts=",
-                         "--rootdir", str(GRADER_TESTS),
-                         "-W", "ignore::pytest.PytestAssertRewriteWarning"])
-    finally:
-        pytest_plugin.CONTEXT = None
+    quiet_out, quiet_err = io.StringIO(), io.StringIO()
+    checks = direct.plan(module)
+    with contextlib.redirect_stdout(quiet_out), contextlib.redirect_stderr(quiet_err):
+        if checks is not None:
+            direct.run(checks, context)
+        else:
+            _run_pytest(module, context)
     parts: dict[str, PartResult] = {}
     for row in context.results:
         part = parts.setdefault(row["grade_id"], PartResult(row["grade_id"]))
@@ -93,6 +92,20 @@ def run_checks(assignment: str, session: StudentSession, seed: int,
     failed = [f"code cell {r.index + 1}: {r.error}" for r in session.failed_cells()
               if r.index not in leave_out]
     return CheckReport(seed, parts, failed, list(session.events) + session.limit_messages())
+
+
+def _run_pytest(module: Path, context: pytest_plugin.Context) -> None:
+    """The checks through pytest itself, for a module `direct` cannot run as pytest would."""
+    pytest_plugin.CONTEXT = context
+    try:
+        pytest.main([str(module), "-q", "--assert=plain", "-p", "no:cacheprovider",
+                     "-p", "no:xdist", "-p", "no:randomly", "-p", "no:unraisableexception",
+                     "-p", "no:threadexception", "-p", "no:faulthandler", "-p", "no:logging",
+                     "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest", "-o", "addopts=",
+                     "--rootdir", str(GRADER_TESTS),
+                     "-W", "ignore::pytest.PytestAssertRewriteWarning"])
+    finally:
+        pytest_plugin.CONTEXT = None
 
 
 def run_hidden_checks(assignment: str, cells: list[str], files: Path | None, seed: int) -> CheckReport:
