@@ -40,12 +40,8 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60
 
 try:  # the course's trusted grader (see nnfin/grading); absent on a student's machine
-    from nnfin.grading.adapter.feedback import configure_feedback
-    from nnfin.grading.adapter.preprocessors import configure_autograde
-    from nnfin.grading.adapter.sanitize import configure_rendering
+    from nnfin.grading.adapter.config import configure_grading
 except ImportError:  # pragma: no cover - student environments never grade
     pass
 else:
-    configure_autograde(c)
-    configure_feedback(c)  # the same feedback pages, without nbconvert's second parse
-    configure_rendering(c)  # feedback and formgrader pages render student content inert
+    configure_grading(c)  # autograde steps, feedback pages, and student content rendered inert

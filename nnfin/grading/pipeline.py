@@ -127,6 +127,10 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
                  limits: SubmissionLimits | None, force: bool) -> list[Outcome]:
     started = time.perf_counter()
     api = gradebook.api(root, STAGED)
+    try:
+        gradebook.require_engine(api)
+    except gradebook.NotRoutedThroughEngine as exc:
+        raise SystemExit(f"refusing to grade: {exc}") from None
     course_id = api.coursedir.course_id
     from_config = limits is None
     limits = limits or warmup.course_limits(root)

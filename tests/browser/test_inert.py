@@ -48,7 +48,8 @@ import os
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute,
                                     IgnorePattern, LimitOutput, SaveAutoGrades)
-from nnfin.grading.adapter.sanitize import SanitizeOutputs, configure_rendering
+from nnfin.grading.adapter.config import configure_rendering
+from nnfin.grading.adapter.sanitize import SanitizeOutputs
 
 c = get_config()
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from nnfin import coursedir
 from nnfin.grading import demo, pipeline, reuse
 from nnfin.grading.adapter import gradebook
-from nnfin.grading.checks import runner
 from nnfin.grading.engine import containment, isolation, pool
 from nnfin.grading.engine.grade import grade_job
 
@@ -64,7 +64,7 @@ def course(tmp_path_factory):
 
 
 def test_only_what_changed_is_graded_again(course, monkeypatch):
-    monkeypatch.setattr(runner, "GRADER_TESTS", course / "grader_tests")  # a copy this test may edit
+    monkeypatch.setattr(coursedir, "GRADER_TESTS", course / "grader_tests")  # a copy this test may edit
     students = ("reference", "blank", "sam_sum", "tom_transpose")
     everything = sorted((s, a) for s in students for a in ASSIGNMENTS)
     graded, first, table = _grade(course)

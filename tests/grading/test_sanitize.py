@@ -19,10 +19,10 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 from traitlets.config import Config
 
+from nnfin.grading.adapter.config import configure_rendering
 from nnfin.grading.adapter.sanitize import (
     SanitizeOutputs,
     clean_html,
-    configure_rendering,
     sanitize_html,
     sanitize_markdown,
     sanitize_notebook,

@@ -52,6 +52,27 @@ def api(root: Path, submitted: Path | None = None) -> NbGraderAPI:
     return NbGraderAPI(coursedir, config=config, log=quiet)
 
 
+class NotRoutedThroughEngine(RuntimeError):
+    """The course's nbgrader_config.py would let nbgrader run student notebooks itself."""
+
+
+def require_engine(api: NbGraderAPI) -> None:
+    """Refuse to grade unless autograde takes the engine's results (`InjectResults`).
+
+    nbgrader_config.py skips the course's settings when it cannot import them, and nbgrader's
+    own autograde would then execute every student notebook in a kernel, outside the sandbox.
+    """
+    steps = api.config.get("Autograde", {}).get("autograde_preprocessors", [])
+    names = [s if isinstance(s, str) else f"{s.__module__}.{s.__qualname__}" for s in steps]
+    if not any(n.endswith("preprocessors.InjectResults") for n in names) or any(
+            n.rsplit(".", 1)[-1] in ("Execute", "ExecutePreprocessor") for n in names):
+        raise NotRoutedThroughEngine(
+            "nbgrader_config.py does not hand autograde the grading engine's results, so nbgrader "
+            "would run the students' notebooks itself, outside the sandbox. Check that it ends with "
+            "`from nnfin.grading.adapter.config import configure_grading` and `configure_grading(c)`, "
+            "and that `python -c 'import nnfin.grading.adapter.config'` works in this environment.")
+
+
 @functools.lru_cache(maxsize=4)
 def _api_of(root: Path) -> NbGraderAPI:
     """One API per course and process, for work repeated per submission (feedback pages)."""

@@ -13,15 +13,9 @@ the checks' code.
 from __future__ import annotations
 
 import nbformat
-from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat import NotebookNode
 from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    IgnorePattern,
-    LimitOutput,
     NbGraderPreprocessor,
-    SaveAutoGrades,
 )
 
 from nnfin.grading import notebook
@@ -105,24 +99,5 @@ def _markdown_safe(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|" else ch for ch in text)
 
 
-def configure_autograde(c) -> None:
-    """nbgrader's autograde steps, with the engine's results in place of in-kernel execution."""
-    try:
-        from nnfin.grading.adapter.sanitize import SanitizeOutputs
-    except ImportError:  # pragma: no cover - the sanitiser ships with the course
-        sanitize = []
-    else:
-        sanitize = [SanitizeOutputs]
-    c.Autograde.autograde_preprocessors = [
-        InjectResults,
-        IgnorePattern,
-        ClearMetadataPreprocessor,
-        *sanitize,
-        LimitOutput,
-        SaveAutoGrades,
-        AssignLatePenalties,
-        CheckCellMetadata,
-    ]
-    # nbconvert validates the whole notebook after every preprocessor (13 times a submission);
-    # once, after the last one, catches the same invalid notebook (nbconvert's own option)
-    c.Exporter.optimistic_validation = True
+# an nbgrader_config.py written before adapter/config.py imports it from here
+from nnfin.grading.adapter.config import configure_autograde  # noqa: E402, F401

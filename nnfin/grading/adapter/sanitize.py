@@ -8,8 +8,9 @@ answer, a ``javascript:`` link) would run as the instructor. Two layers stop it:
 * `SanitizeOutputs` (an autograde preprocessor) cleans the notebook once, when it is graded:
   outputs keep an allow-list of mime types, HTML is cleaned by nh3, the raw HTML and unsafe
   links of Markdown are cleaned in place, widget state and non-image attachments go.
-* `configure_rendering` cleans again when HTML is rendered (feedback and formgrader), so a
-  notebook autograded before this module existed, or edited since, is inert too.
+* ``configure_rendering`` (adapter/config.py) cleans again when HTML is rendered (feedback
+  and formgrader), so a notebook autograded before this module existed, or edited since, is
+  inert too.
 
 HTML is cleaned by nh3 (the Python binding of the Rust crate ammonia, a whitelist sanitiser
 on html5ever, a spec-compliant HTML5 parser): it is maintained, fast, and has no
@@ -35,7 +36,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List, Unicode
 
-__all__ = ["SanitizeOutputs", "clean_html", "configure_rendering", "sanitize_html",
+__all__ = ["SanitizeOutputs", "clean_html", "sanitize_html",
            "sanitize_markdown", "sanitize_notebook"]
 
 # ---------------------------------------------------------------------------------------------
@@ -615,25 +616,5 @@ class SanitizeOutputs(NbGraderPreprocessor):
         return nb, resources
 
 
-def configure_rendering(c: Any) -> None:
-    """Render feedback and formgrader pages sanitised, whatever notebook they are given.
-
-    * ``HTMLExporter.sanitize_html`` (nbconvert >= 7): HTML and Markdown outputs go through
-      the ``clean_html`` filter, Javascript and widget outputs and widget state are left out.
-    * ``HTMLExporter.filters['clean_html']``: that filter is this module's nh3 policy, which
-      keeps tables and images where nbconvert's bleach filter would escape them into text.
-    * ``HTMLExporter.preprocessors``: `SanitizeOutputs` runs before every HTML render,
-      because nbgrader's feedback and formgrade templates render Markdown cells without
-      ``clean_html``. Both ``nbgrader generate_feedback`` and the formgrader build their
-      HTMLExporter from this config.
-    """
-    exporter = c.HTMLExporter
-    exporter.sanitize_html = True
-    filters = dict(exporter.filters) if "filters" in exporter else {}
-    filters["clean_html"] = f"{__name__}.clean_html"
-    exporter.filters = filters
-    preprocessors = list(exporter.preprocessors) if "preprocessors" in exporter else []
-    name = f"{__name__}.SanitizeOutputs"
-    if name not in preprocessors and SanitizeOutputs not in preprocessors:
-        preprocessors.append(name)
-    exporter.preprocessors = preprocessors
+# an nbgrader_config.py written before adapter/config.py imports it from here
+from nnfin.grading.adapter.config import configure_rendering  # noqa: E402, F401

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from nnfin import coursedir
+from nnfin.coursedir import checks_module
 from nnfin.grading.checks import direct, pytest_plugin
 from nnfin.grading.engine.session import StudentSession
-
-GRADER_TESTS = Path(__file__).resolve().parents[3] / "grader_tests"
 
 
 @dataclass
@@ -52,10 +52,6 @@ class CheckReport:
 def submission_seed(course: str, assignment: str, student: str) -> int:
     """Fresh hidden inputs per submission, identical on every regrade."""
     return zlib.crc32(f"{course}/{assignment}/{student}".encode()) & 0x7FFFFFFF
-
-
-def checks_module(assignment: str) -> Path:
-    return GRADER_TESTS / f"test_{assignment}.py"
 
 
 def run_checks(assignment: str, session: StudentSession, seed: int,
@@ -102,7 +98,7 @@ def _run_pytest(module: Path, context: pytest_plugin.Context) -> None:
                      "-p", "no:xdist", "-p", "no:randomly", "-p", "no:unraisableexception",
                      "-p", "no:threadexception", "-p", "no:faulthandler", "-p", "no:logging",
                      "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest", "-o", "addopts=",
-                     "--rootdir", str(GRADER_TESTS),
+                     "--rootdir", str(coursedir.GRADER_TESTS),
                      "-W", "ignore::pytest.PytestAssertRewriteWarning"])
     finally:
         pytest_plugin.CONTEXT = None

@@ -24,8 +24,8 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
-from nnfin.coursedir import REPO
-from nnfin.grading.checks import runner
+from nnfin import coursedir
+from nnfin.coursedir import REPO, checks_module
 from nnfin.grading.engine.containment import SubmissionLimits
 
 PACKAGE = REPO / "nnfin"
@@ -71,8 +71,8 @@ def installed_versions() -> dict[str, str]:
 
 def _shared_checks() -> str:
     """What every assignment's hidden checks import: grader_tests' helpers and the checks package."""
-    helpers = [p for p in _files(runner.GRADER_TESTS, "*.py") if not p.name.startswith("test_")]
-    return (hash_files(helpers, runner.GRADER_TESTS)
+    helpers = [p for p in _files(coursedir.GRADER_TESTS, "*.py") if not p.name.startswith("test_")]
+    return (hash_files(helpers, coursedir.GRADER_TESTS)
             + hash_files(_files(PACKAGE / "grading" / "checks", "*.py"), PACKAGE))
 
 
@@ -80,7 +80,7 @@ def environment() -> dict[str, object]:
     """What a grading worker must share with the driver for its results to be the driver's."""
     return {
         "course code": hash_files(_files(PACKAGE, "*.py"), PACKAGE),
-        "hidden checks": hash_files(_files(runner.GRADER_TESTS, "*.py"), runner.GRADER_TESTS),
+        "hidden checks": hash_files(_files(coursedir.GRADER_TESTS, "*.py"), coursedir.GRADER_TESTS),
         "pinned versions": installed_versions(),
     }
 
@@ -121,7 +121,7 @@ class Fingerprints:
     @functools.lru_cache(maxsize=64)  # noqa: B019 - one instance per class run
     def assignment(self, name: str) -> str:
         """The release folder (notebook and data files) and the assignment's hidden checks."""
-        checks = runner.checks_module(name)
+        checks = checks_module(name)
         release = hash_files(_files(self.root / "release" / name), self.root)
         return release + (hash_files([checks], checks.parent) if checks.exists() else "no checks")
 
