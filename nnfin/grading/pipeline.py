@@ -16,7 +16,7 @@ import json
 import shutil
 import sys
 import time
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from nnfin.grading import notebook, publish, report, warmup
 from nnfin.grading.adapter import gradebook, speedups
 from nnfin.grading.adapter.preprocessors import RESULTS
 from nnfin.grading.checks.runner import submission_seed
-from nnfin.grading.engine import local, pool, staging
+from nnfin.grading.engine import local, pool, schedule, staging
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
 from nnfin.grading.reuse import Reuse, summary_line
@@ -131,43 +131,18 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
         gradebook.require_engine(api)
     except gradebook.NotRoutedThroughEngine as exc:
         raise SystemExit(f"refusing to grade: {exc}") from None
-    course_id = api.coursedir.course_id
     from_config = limits is None
     limits = limits or warmup.course_limits(root)
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
-    work: list[tuple[Outcome, Job]] = []
     reuse = Reuse(root, api, limits, force, limits_from_config=from_config)
-    for student in _students(root / "submitted"):
-        for assignment in names:
-            outcome = Outcome(student, assignment)
-            outcomes.append(outcome)
-            if reuse.restore(outcome):
-                continue
-            job = _stage(root, student, assignment, course_id, outcome, limits)
-            if job is not None:
-                work.append((outcome, job))
-            elif outcome.submitted:
-                _record(api, root, outcome, None)
-                outcome.recorded = True  # not gradable as handed in: the same next time
+    to_grade = _to_grade(root, names, reuse, outcomes)
     own = executor is None
     executor = executor or pool.local_pool(jobs, limits)
-    bar = tqdm(total=len(work), desc="grading", unit="submission", disable=None if progress else True,
+    bar = tqdm(total=len(to_grade), desc="grading", unit="submission", disable=None if progress else True,
                file=sys.stderr)
     try:
-        futures: dict[Future, Outcome] = {executor.submit(grade_job, job): o for o, job in work}
-        for future in as_completed(futures):
-            outcome = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # noqa: BLE001 - the executor failed, not the student
-                result = None
-                outcome.problems.append("this submission could not be graded because the grader "
-                                        "failed; your instructor has the details")
-                print(f"grading {outcome.student}/{outcome.assignment} failed: {exc!r}", file=sys.stderr)
-            _record(api, root, outcome, result)
-            bar.update(1)
-            bar.set_postfix_str(f"{outcome.student}/{outcome.assignment}")
+        _grade_on(executor, api, root, limits, to_grade, bar)
     finally:
         bar.close()
         if own:
@@ -177,6 +152,72 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
     gradebook.export(root, api)
     _write_stats(root, outcomes, jobs or pool.default_jobs(), time.perf_counter() - started)
     return outcomes
+
+
+def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome]) -> list[Outcome]:
+    """One outcome per (student, assignment) into ``outcomes``; return those that need grading."""
+    to_grade = []
+    for student in _students(root / "submitted"):
+        for assignment in names:
+            outcome = Outcome(student, assignment)
+            outcomes.append(outcome)
+            if reuse.restore(outcome):
+                continue
+            if not (root / "submitted" / student / assignment).is_dir():
+                outcome.submitted = False
+                outcome.problems.append("no submission")
+                continue
+            to_grade.append(outcome)
+    return to_grade
+
+
+def _grade_on(executor: Executor, api, root: Path, limits: SubmissionLimits, to_grade: list[Outcome],
+              bar: tqdm) -> None:
+    """Stage, grade and record each submission, slowest assignment first (see `schedule`).
+
+    Submissions are staged as they are handed out, so the first workers start before the
+    whole class is staged, and only a few wait in the executor at a time.
+    """
+    course_id = api.coursedir.course_id
+    costs = schedule.previous_costs(root / STATS)
+    order = schedule.LongestFirst([(o.assignment, o) for o in to_grade], costs)
+    in_flight = 2 * (pool.slots(executor) or len(to_grade) or 1)  # enough to keep every worker busy
+    pending: dict[Future, Outcome] = {}
+    while True:
+        while len(pending) < in_flight and (outcome := order.next()) is not None:
+            job = _stage(root, outcome.student, outcome.assignment, course_id, outcome, limits)
+            if job is None:  # not gradable as handed in: recorded at 0, the same next time
+                _record(api, root, outcome, None)
+                outcome.recorded = True
+                _advance(bar, outcome)
+                continue
+            pending[executor.submit(grade_job, job)] = outcome
+        if not pending:
+            return
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            outcome = pending.pop(future)
+            result = _result_of(future, outcome)
+            if result is not None:
+                order.learn(outcome.assignment, result.cells_seconds)
+            _record(api, root, outcome, result)
+            _advance(bar, outcome)
+
+
+def _advance(bar: tqdm, outcome: Outcome) -> None:
+    bar.update(1)
+    bar.set_postfix_str(f"{outcome.student}/{outcome.assignment}")
+
+
+def _result_of(future: Future, outcome: Outcome) -> JobResult | None:
+    """The job's result; None (and the instructor told why) when the executor failed, not the student."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - the executor failed, not the student
+        outcome.problems.append("this submission could not be graded because the grader "
+                                "failed; your instructor has the details")
+        print(f"grading {outcome.student}/{outcome.assignment} failed: {exc!r}", file=sys.stderr)
+        return None
 
 
 def _write_stats(root: Path, outcomes: list[Outcome], jobs: int, wall: float) -> None:

@@ -130,7 +130,7 @@ class ClusterExecutor(Executor):
         self._pump()
         return ours
 
-    def _slots(self) -> int:
+    def slots(self) -> int:
         """Worker threads in the cluster: so many jobs are in flight, one per worker thread."""
         workers = self.client.scheduler_info().get("workers", {})
         return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
@@ -143,7 +143,7 @@ class ClusterExecutor(Executor):
         """
         while True:
             with self._lock:
-                if not self._waiting or len(self._remote) >= self._slots():
+                if not self._waiting or len(self._remote) >= self.slots():
                     return
                 job, ours, attempt = self._waiting.popleft()
                 payload = jobcodec.encode_job(job, self.environment, self.unsandboxed)

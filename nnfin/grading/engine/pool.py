@@ -52,3 +52,11 @@ def plain_pool(jobs: int | None = None) -> Executor:
     return ProcessPoolExecutor(max_workers=jobs or default_jobs(),
                                mp_context=multiprocessing.get_context("fork"))
 
+
+
+def slots(executor: Executor) -> int | None:
+    """How many submissions ``executor`` grades at once (None: it does not say)."""
+    if isinstance(executor, ProcessPoolExecutor):
+        return executor._max_workers  # noqa: SLF001 - set from max_workers, never changed
+    capacity = getattr(executor, "slots", None)
+    return int(capacity()) if callable(capacity) else None
