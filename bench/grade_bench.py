@@ -415,6 +415,29 @@ def target_lines(runs: list[Run]) -> list[str]:
     return lines
 
 
+def ceiling_lines(runs: list[Run]) -> list[str]:
+    """The fastest any grader that runs each notebook once could be here: its cells on every core.
+
+    The cells are timed in the serial run (nothing else competes for a core there); spread
+    perfectly over the widest run's cores, they are a floor on its wall time.
+    """
+    plain = next((r for r in runs if r.jobs is None and r.ok and r.wall), None)
+    serial = next((r for r in runs if r.jobs == 1 and r.stats), None)
+    widest = max((r for r in runs if r.jobs and r.wall), key=lambda r: r.jobs, default=None)
+    if plain is None or serial is None or widest is None:
+        return []
+    cells = sum(row["cells_seconds"] for row in serial.stats["submissions"])
+    floor = cells / widest.jobs
+    budget = plain.wall / TARGET_SPEEDUP
+    return [f"  the notebooks' own cells took {cells:.1f} s one after another (--jobs 1);",
+            f"  on {widest.jobs} core(s) that is at least {floor:.1f} s, so no grader that runs each "
+            f"notebook once can beat {plain.wall / floor:.1f}x here.",
+            f"  At {TARGET_SPEEDUP:g}x ({budget:.1f} s), everything else (start-up, checks, recording, "
+            f"report) would have to fit in {budget - floor:.1f} s;",
+            f"  --jobs {widest.jobs} spent {widest.wall - floor:.1f} s on it "
+            f"({widest.wall:.1f} s - {floor:.1f} s)."]
+
+
 def report(runs: list[Run], names: list[str], students: list[str], keep: bool) -> str:
     n = len(names) * len(students)
     lines = [f"Grading {len(students)} student(s) x {len(names)} assignment(s) = {n} submissions "
@@ -434,6 +457,8 @@ def report(runs: list[Run], names: list[str], students: list[str], keep: bool) -
                   *overhead_lines(runs), "",
                   "Notebooks' own cells, mean cells_seconds per submission:", *cells_table(runs, names)]
     lines += ["", "Targets:", *target_lines(runs)]
+    if ceiling := ceiling_lines(runs):
+        lines += ["", "Ceiling on this machine:", *ceiling]
     for r in runs:
         problems = ([r.error] if r.error else []) + r.shortfalls + r.notes
         if problems:
