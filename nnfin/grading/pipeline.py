@@ -181,9 +181,10 @@ def _grade_on(executor: Executor, api, root: Path, limits: SubmissionLimits, to_
     course_id = api.coursedir.course_id
     costs = schedule.previous_costs(root / STATS)
     order = schedule.LongestFirst([(o.assignment, o) for o in to_grade], costs)
-    in_flight = 2 * (pool.slots(executor) or len(to_grade) or 1)  # enough to keep every worker busy
     pending: dict[Future, Outcome] = {}
     while True:
+        # enough to keep every worker busy; asked each time, since a cluster may grow
+        in_flight = 2 * (pool.slots(executor) or len(to_grade) or 1)
         while len(pending) < in_flight and (outcome := order.next()) is not None:
             job = _stage(root, outcome.student, outcome.assignment, course_id, outcome, limits)
             if job is None:  # not gradable as handed in: recorded at 0, the same next time
