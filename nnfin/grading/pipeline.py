@@ -67,11 +67,7 @@ def _students(submitted: Path) -> list[str]:
 def _stage(root: Path, student: str, assignment: str, course_id: str,
            outcome: Outcome, limits: SubmissionLimits) -> Job | None:
     """Repair a copy of the submission and turn it into a job (None: nothing to run)."""
-    student_dir = root / "submitted" / student / assignment
-    if not student_dir.is_dir():
-        outcome.submitted = False
-        outcome.problems.append("no submission")
-        return None
+    student_dir = root / "submitted" / student / assignment  # there: `_to_grade` checked
     target = root / STAGED / student / assignment
     shutil.rmtree(target, ignore_errors=True)
     staged = staging.stage(student_dir, assignment, root / "release" / assignment, target)

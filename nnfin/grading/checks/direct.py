@@ -125,13 +125,14 @@ def run(checks: list[Check], context: pytest_plugin.Context) -> None:
     """Run every check against ``context.process``; their rows go to ``context.results``."""
     student = pytest_plugin.Student(context.process)
     for check in checks:
-        values = {"student": student, "rng": pytest_plugin.rng_for(context.seed, check.name)}
+        values = {name: student if name == "student" else pytest_plugin.rng_for(context.seed, check.name)
+                  for name in check.wants}
         failure: BaseException | None = None
         skipped = False
         with warnings.catch_warnings(record=True):  # pytest records a check's warnings, too
             warnings.simplefilter("always")
             try:
-                check.func(**{name: values[name] for name in check.wants})
+                check.func(**values)
             except CrashCarried:
                 pass
             except pytest.skip.Exception:

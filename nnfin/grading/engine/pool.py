@@ -53,7 +53,6 @@ def plain_pool(jobs: int | None = None) -> Executor:
                                mp_context=multiprocessing.get_context("fork"))
 
 
-
 def slots(executor: Executor) -> int | None:
     """How many submissions ``executor`` grades at once (None: it does not say)."""
     if isinstance(executor, ProcessPoolExecutor):
