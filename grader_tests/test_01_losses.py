@@ -1,24 +1,28 @@
-"""Hidden checks of assignment 01_losses: regression losses, fat tails, BCE, P&L.
+"""Hidden checks of assignment 01_losses: each part's contract, clause by clause.
 
-Every expected value comes from nnfin.reference (losses, trading); the only literal
-numbers are the lecture's own tables. Each test scores one grade cell of
-source/01_losses/losses.ipynb; the points of the tests of a cell add up to its points.
+Every part below is the numbered contract of one function of
+source/01_losses/losses.ipynb (the same clauses its docstring states), with the
+fixed cases that test each clause and the known mistakes its messages name. The
+expected values all come from nnfin.reference; the only literal numbers are the
+lecture's own tables. nnfin/grading/checks/contract.py runs them and splits
+each part's points over its clauses by the course's one rubric.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-import pytest
 
-from nnfin.grading.checks.expect import (
-    CheckFailed,
-    carried_from,
-    expect_array,
-    expect_close,
-    expect_float,
-    expect_own_logic,
+from nnfin.grading.checks.contract import (
+    LECTURE,
+    MAIN,
+    RULE,
+    TYPE,
+    UNCHANGED,
+    Case,
+    Clause,
+    Part,
+    like_its_twin,
+    pytest_tests,
 )
 from nnfin.reference import losses as ref
 from nnfin.reference import trading
@@ -29,194 +33,194 @@ ASSIGNMENT = "01_losses"
 Y3, YHAT3 = np.array([5.0, -2.0, 8.0]), np.array([3.0, 1.0, 7.0])
 Y5, YHAT5 = np.array([2.0, 4.0, 2.0, 4.0, -3.0]), np.array([5.0, 3.0, -1.0, 4.0, 2.0])
 
+# Fixed hidden inputs: drawn once from a constant seed, so every student meets the same cases.
+_RNG = np.random.default_rng(20261201)
+
 SUM_NOT_MEAN = "It looks like a sum instead of a mean: divide by the number of examples m."
+IN_PERCENT = "Return a fraction between 0 and 1, not a percentage."
+
+
+def _days(m: int, scale: float = 1.5) -> np.ndarray:
+    """Fat-tailed daily returns in percentage points."""
+    return scale * _RNG.standard_t(4, size=m)
+
+
+def _forecast(y: np.ndarray) -> np.ndarray:
+    """A noisy forecast of ``y``: errors of both signs, no two of the same size."""
+    return 0.3 * y + _RNG.normal(0.0, 1.2, size=y.shape)
+
+
+def _column(case: Case, when: str) -> Case:
+    """The same numbers as (m, 1) columns; its twin is the (m,) case."""
+    return Case(tuple(np.reshape(a, (-1, 1)) for a in case.args), case.kwargs, when, twin=case)
+
+
+def _pair(m: int, when: str, mean_error: float | None = None) -> Case:
+    """A batch of days and a forecast of them, shifted so that the mean error y - y_hat is
+    ``mean_error`` when one is given (a sign of each in the batches: some mistakes differ only there)."""
+    y = _days(m)
+    y_hat = _forecast(y)
+    if mean_error is not None:
+        y_hat += np.mean(y - y_hat) - mean_error
+    return Case((y, y_hat), when=when)
+
+
+TABLE3 = Case((Y3, YHAT3), when="on the lecture's three-stock table")
+TABLE5 = Case((Y5, YHAT5), when="on the lecture's five-stock table")
+BATCH7 = _pair(7, "on a batch of 7 days", mean_error=0.8)
+BATCH12 = _pair(12, "on a batch of 12 days", mean_error=-1.1)
+BATCH40 = _pair(40, "on a batch of 40 days")
+COLUMN9 = _column(_pair(9, ""), "on (m, 1) columns")
+
+COLUMNS_LIKE_VECTORS = "the same numbers as (m,) vectors"
 
 
 # ---------------------------------------------------------------------------
-# helpers
-# ---------------------------------------------------------------------------
-
-
-def _size(rng):
-    """A batch size that is never one of the lecture's table sizes (3 or 5)."""
-    return int(rng.integers(6, 16))
-
-
-def _regression_batch(rng, shape):
-    """Fat-tailed 'returns' in percentage points and noisy forecasts of them."""
-    y = 1.5 * rng.standard_t(4, size=shape)
-    y_hat = 0.3 * y + rng.normal(0.0, 1.2, size=shape)
-    return y, y_hat
-
-
-# ---------------------------------------------------------------------------
-# Part 1: mse  (4 points)
+# Part 1: mse
 # ---------------------------------------------------------------------------
 
 
 def _mse_mistakes(y, y_hat):
     want = ref.mse(y, y_hat)
-    r = y - y_hat
+    e = np.ravel(y - y_hat)
+    m = e.size
     return [
-        (SUM_NOT_MEAN, want * r.size),
+        (SUM_NOT_MEAN, want * m),
         ("It looks like the square root is taken: that is the RMSE, not the MSE.", np.sqrt(want)),
-        ("It is half the expected value: the MSE has no factor 1/2 (that is the convention "
-         "of the backpropagation example, not of this loss).", want / 2),
+        ("It is half the expected value: the MSE has no factor 1/2 (that convention belongs to the "
+         "backpropagation example, not to this loss).", want / 2),
         ("It looks like the absolute errors are averaged (that is the MAE): square each error.",
          ref.mae(y, y_hat)),
         ("It looks like the mean error is squared: square each error first, then average.",
-         float(np.mean(r)) ** 2),
+         float(np.mean(e)) ** 2),
+        ("It looks like the sum is divided by m - 1: the MSE averages over all m examples.",
+         want * m / (m - 1) if m > 1 else np.nan),
+        ("It looks like the variance of the errors (np.var): that subtracts the mean error first, "
+         "the MSE does not.", float(np.var(e))),
+        ("It looks like the median of the squared errors: the MSE is their mean.",
+         float(np.median(e**2))),
     ]
 
 
-@pytest.mark.grade("test_mse", points=1)
-def test_mse_reproduces_the_lecture_tables(student):
-    for y, y_hat, table in ((Y3, YHAT3, "three-stock"), (Y5, YHAT5, "five-stock")):
-        what = f"mse() on the lecture's {table} table"
-        got = expect_float(student.call("mse", y, y_hat), what)
-        expect_close(got, ref.mse(y, y_hat), what, _mse_mistakes(y, y_hat))
-
-
-@pytest.mark.grade("test_mse", points=2)
-def test_mse_on_a_batch(student, rng):
-    y, y_hat = _regression_batch(rng, (_size(rng),))
-    got = expect_float(student.call("mse", y, y_hat), "mse(y_true, y_pred)")
-    expect_close(got, ref.mse(y, y_hat), "mse(y_true, y_pred)", _mse_mistakes(y, y_hat))
-
-
-@pytest.mark.grade("test_mse", points=1)
-def test_mse_on_a_column(student, rng):
-    y, y_hat = _regression_batch(rng, (_size(rng), 1))
-    what = "mse(y_true, y_pred) for (m, 1) column inputs"
-    got = expect_float(student.call("mse", y, y_hat), what)
-    expect_close(got, ref.mse(y, y_hat), what, _mse_mistakes(y, y_hat))
+MSE = Part(1, "mse", points=4, reference=ref.mse, clauses=[
+    Clause("C1", TYPE, "returns one float (a Python float or numpy float64), also for (m, 1) columns",
+           [TABLE3, BATCH7, COLUMN9]),
+    Clause("C2", LECTURE, "gives the lecture's tables: 4.67 for the three stocks and 8.8 for the five",
+           [TABLE3, TABLE5], mistakes=_mse_mistakes),
+    Clause("C3", MAIN, "is the mean of the squared errors (y_true - y_pred) ** 2 on any batch",
+           [BATCH7, BATCH12, BATCH40], mistakes=_mse_mistakes,
+           hint="square each error, then take the mean over all m examples"),
+    Clause("C4", RULE, "gives (m, 1) columns the same value as the same numbers in (m,) vectors",
+           [COLUMN9], check=like_its_twin(COLUMNS_LIKE_VECTORS)),
+    Clause("C5", UNCHANGED, "leaves y_true and y_pred unchanged", [BATCH7, COLUMN9]),
+])
 
 
 # ---------------------------------------------------------------------------
-# Part 2: rmse  (3 points)
+# Part 2: rmse
 # ---------------------------------------------------------------------------
 
 
 def _rmse_mistakes(y, y_hat):
     want = ref.rmse(y, y_hat)
-    r = y - y_hat
-    m = r.size
+    e = np.ravel(y - y_hat)
+    m = e.size
     return [
         ("It looks like the MSE: you forgot the square root at the end.", want**2),
         ("It looks like the square root of the sum: average the squared errors (divide by m) "
          "before the square root.", want * np.sqrt(m)),
         ("It looks like the MAE: the square root of each squared error is just |error|. Average "
          "the squares first, take the square root last.", ref.mae(y, y_hat)),
-        ("It looks like np.std of the errors: np.std subtracts the mean error, RMSE does not.",
-         float(np.std(r))),
-        ("It looks like you divided by m - 1: RMSE averages over all m examples.",
-         want * np.sqrt(m / (m - 1))),
+        ("It looks like np.std of the errors: np.std subtracts the mean error, the RMSE does not.",
+         float(np.std(e))),
+        ("It looks like the sum is divided by m - 1: the RMSE averages over all m examples.",
+         want * np.sqrt(m / (m - 1)) if m > 1 else np.nan),
+        ("It is half the expected value: the RMSE has no factor 1/2.", want / 2),
     ]
 
 
-def _expect_rmse(student, got, y, y_hat, what):
-    """rmse may call the student's mse: sqrt of a wrong mse is not charged again here."""
-    carried = carried_from(lambda: student.call("mse", y, y_hat), ref.mse(y, y_hat),
-                           lambda out: math.sqrt(expect_float(out, "mse")), "rmse", "mse")
-    expect_own_logic(got, ref.rmse(y, y_hat), what, carried, _rmse_mistakes(y, y_hat))
-
-
-@pytest.mark.grade("test_rmse", points=1)
-def test_rmse_reproduces_the_lecture_tables(student):
-    for y, y_hat, table in ((Y3, YHAT3, "three-stock"), (Y5, YHAT5, "five-stock")):
-        what = f"rmse() on the lecture's {table} table"
-        got = expect_float(student.call("rmse", y, y_hat), what)
-        _expect_rmse(student, got, y, y_hat, what)
-
-
-@pytest.mark.grade("test_rmse", points=1)
-def test_rmse_on_a_batch(student, rng):
-    y, y_hat = _regression_batch(rng, (_size(rng),))
-    got = expect_float(student.call("rmse", y, y_hat), "rmse(y_true, y_pred)")
-    _expect_rmse(student, got, y, y_hat, "rmse(y_true, y_pred)")
-
-
-@pytest.mark.grade("test_rmse", points=1)
-def test_rmse_on_a_column(student, rng):
-    y, y_hat = _regression_batch(rng, (_size(rng), 1))
-    what = "rmse(y_true, y_pred) for (m, 1) column inputs"
-    got = expect_float(student.call("rmse", y, y_hat), what)
-    _expect_rmse(student, got, y, y_hat, what)
+RMSE = Part(2, "rmse", points=3, reference=ref.rmse, helpers={"mse": ref.mse}, clauses=[
+    Clause("C1", TYPE, "returns one float (a Python float or numpy float64), also for (m, 1) columns",
+           [TABLE3, BATCH7, COLUMN9]),
+    Clause("C2", LECTURE, "gives the lecture's tables: 2.16 for the three stocks and 2.97 for the five",
+           [TABLE3, TABLE5], mistakes=_rmse_mistakes),
+    Clause("C3", MAIN, "is the square root of the mean of the squared errors on any batch",
+           [BATCH7, BATCH12, BATCH40], mistakes=_rmse_mistakes,
+           hint="the mean of the squared errors first, the square root last"),
+    Clause("C4", RULE, "gives (m, 1) columns the same value as the same numbers in (m,) vectors",
+           [COLUMN9], check=like_its_twin(COLUMNS_LIKE_VECTORS)),
+    Clause("C5", UNCHANGED, "leaves y_true and y_pred unchanged", [BATCH7, COLUMN9]),
+])
 
 
 # ---------------------------------------------------------------------------
-# Part 3: mae  (3 points)
+# Part 3: mae
 # ---------------------------------------------------------------------------
 
 
 def _mae_mistakes(y, y_hat):
     want = ref.mae(y, y_hat)
-    r = y - y_hat
-    no_abs = ("Take the absolute value of each error before averaging (not of the mean error, "
-              "and not never): otherwise misses in opposite directions cancel out.")
+    e = np.ravel(y - y_hat)
+    m = e.size
+    no_abs = ("It looks like the signed errors {} are averaged: take the absolute value of each "
+              "error before averaging, so that misses in opposite directions do not cancel.")
     return [
-        (SUM_NOT_MEAN, want * r.size),
-        (no_abs, float(np.mean(r))),
-        (no_abs, float(np.mean(-r))),
-        ("It looks like the errors are squared (that is the MSE): MAE uses |error|.",
+        (SUM_NOT_MEAN, want * m),
+        (no_abs.format("y_true - y_pred"), float(np.mean(e))),
+        (no_abs.format("y_pred - y_true"), float(np.mean(-e))),
+        ("It looks like the absolute value of the mean error: take the absolute value of each "
+         "error first, then average.", abs(float(np.mean(e)))),
+        ("It looks like the errors are squared (that is the MSE): the MAE averages |error|.",
          ref.mse(y, y_hat)),
-        ("It looks like the median of the absolute errors: MAE is their mean.",
-         float(np.median(np.abs(r)))),
+        ("It looks like the median of the absolute errors: the MAE is their mean.",
+         float(np.median(np.abs(e)))),
+        ("It looks like the sum is divided by m - 1: the MAE averages over all m examples.",
+         want * m / (m - 1) if m > 1 else np.nan),
     ]
 
 
-@pytest.mark.grade("test_mae", points=1)
-def test_mae_on_the_lecture_tables(student):
-    for y, y_hat, table in ((Y3, YHAT3, "three-stock"), (Y5, YHAT5, "five-stock")):
-        what = f"mae() on the lecture's {table} table"
-        got = expect_float(student.call("mae", y, y_hat), what)
-        expect_close(got, ref.mae(y, y_hat), what, _mae_mistakes(y, y_hat))
-
-
-@pytest.mark.grade("test_mae", points=1)
-def test_mae_on_a_batch(student, rng):
-    y, y_hat = _regression_batch(rng, (_size(rng),))
-    got = expect_float(student.call("mae", y, y_hat), "mae(y_true, y_pred)")
-    expect_close(got, ref.mae(y, y_hat), "mae(y_true, y_pred)", _mae_mistakes(y, y_hat))
-
-
-@pytest.mark.grade("test_mae", points=1)
-def test_mae_on_a_column(student, rng):
-    y, y_hat = _regression_batch(rng, (_size(rng), 1))
-    what = "mae(y_true, y_pred) for (m, 1) column inputs"
-    got = expect_float(student.call("mae", y, y_hat), what)
-    expect_close(got, ref.mae(y, y_hat), what, _mae_mistakes(y, y_hat))
+MAE = Part(3, "mae", points=3, reference=ref.mae, clauses=[
+    Clause("C1", TYPE, "returns one float (a Python float or numpy float64), also for (m, 1) columns",
+           [TABLE5, BATCH7, COLUMN9]),
+    Clause("C2", LECTURE, "gives the lecture's tables: 2.0 for the three stocks and 2.4 for the five",
+           [TABLE3, TABLE5], mistakes=_mae_mistakes),
+    Clause("C3", MAIN, "is the mean of the absolute errors |y_true - y_pred| on any batch",
+           [BATCH7, BATCH12, BATCH40], mistakes=_mae_mistakes,
+           hint="the absolute value of each error, then the mean over all m examples"),
+    Clause("C4", RULE, "gives (m, 1) columns the same value as the same numbers in (m,) vectors",
+           [COLUMN9], check=like_its_twin(COLUMNS_LIKE_VECTORS)),
+    Clause("C5", UNCHANGED, "leaves y_true and y_pred unchanged", [BATCH7, COLUMN9]),
+])
 
 
 # ---------------------------------------------------------------------------
-# Part 4: huber  (6 points)
+# Part 4: huber
 # ---------------------------------------------------------------------------
 
 
-def _huber_variant(y, y_hat, delta, quad=0.5, shift=0.5, slope=True, swap=False, signed=0):
+def _huber_variant(y, y_hat, delta, quad=0.5, shift=0.5, slope=True, swap=False, signed=0, strict=False):
     """The Huber loss with one of the usual slips (the defaults give the right loss).
 
     ``signed``: +1 or -1 branches on the signed residual (y_hat - y or y - y_hat) <= delta."""
-    r = y_hat - y
+    r = np.ravel(y_hat - y)
     a = np.abs(r)
     inner = quad * r**2
     outer = (delta if slope else 1.0) * (a - shift * delta)
-    small = signed * r <= delta if signed else a <= delta
+    small = signed * r <= delta if signed else (a < delta if strict else a <= delta)
     per = np.where(small, outer, inner) if swap else np.where(small, inner, outer)
     return float(np.mean(per))
 
 
-def _huber_mistakes(y, y_hat, delta):
+def _huber_mistakes(y, y_hat, delta=1.0):
     want = ref.huber(y, y_hat, delta)
-    signed = ("The branch tests the signed residual: choose the quadratic piece when "
-              "|r| <= delta (np.abs), so that a large miss in either direction is linear.")
+    signed = ("The branch tests the signed residual: choose the quadratic piece when |r| <= delta "
+              "(np.abs), so that a large miss in either direction is on the linear piece.")
     mistakes = [
         (signed, _huber_variant(y, y_hat, delta, signed=1)),
         (signed, _huber_variant(y, y_hat, delta, signed=-1)),
-        ("The quadratic piece must be 1/2 r^2, not r^2.",
-         _huber_variant(y, y_hat, delta, quad=1.0)),
-        ("The linear piece misses the -delta/2: use delta * (|r| - delta/2) so that the two "
-         "pieces meet at |r| = delta.", _huber_variant(y, y_hat, delta, shift=0.0)),
+        ("The quadratic piece must be 1/2 r^2, not r^2.", _huber_variant(y, y_hat, delta, quad=1.0)),
+        ("The linear piece misses the -delta/2: use delta * (|r| - delta/2), so that the two pieces "
+         "meet at |r| = delta.", _huber_variant(y, y_hat, delta, shift=0.0)),
         ("The linear piece misses the factor delta: it is delta * (|r| - delta/2).",
          _huber_variant(y, y_hat, delta, slope=False)),
         ("The two pieces are swapped: quadratic for |r| <= delta (small misses), linear beyond.",
@@ -231,274 +235,279 @@ def _huber_mistakes(y, y_hat, delta):
     return mistakes
 
 
-def _huber_batch(rng, shape, delta):
-    """Errors on both sides of the band, never on its edge |r| = delta."""
-    n = int(np.prod(shape))
-    size = np.where(np.arange(n) % 2 == 0, rng.uniform(0.1, 0.85, n), rng.uniform(1.25, 4.0, n))
-    r = rng.permutation(size * rng.choice([-1.0, 1.0], n) * delta)
-    y = rng.normal(0.0, 1.5, n)
-    return y.reshape(shape), (y + r).reshape(shape)
+def _huber_case(m: int, delta: float, when: str, both_signs: bool = False) -> Case:
+    """Misses inside and outside the band, never on its edge. The large misses all lie above the
+    truth (y_pred > y_true + delta), or with ``both_signs`` on both sides of it; the twin of a
+    ``both_signs`` case swaps y_true and y_pred, which flips every residual's sign."""
+    small = _RNG.uniform(0.1, 0.85, m // 2) * _RNG.choice([-1.0, 1.0], m // 2)
+    large = _RNG.uniform(1.25, 4.0, m - m // 2)
+    if both_signs:
+        large *= np.where(np.arange(large.size) % 2 == 0, -1.0, 1.0)
+    r = _RNG.permutation(np.concatenate([small, large])) * delta
+    y = _RNG.normal(0.0, 1.5, m)
+    twin = Case((y + r, y), {"delta": delta}) if both_signs else None
+    return Case((y, y + r), {"delta": delta}, when, twin=twin)
 
 
-@pytest.mark.grade("test_huber", points=1)
-def test_huber_on_the_five_stocks(student):
-    what = "huber() on the lecture's five stocks with delta = 2"
-    got = expect_float(student.call("huber", Y5, YHAT5, delta=2.0), what)
-    expect_close(got, ref.huber(Y5, YHAT5, 2.0), what, _huber_mistakes(Y5, YHAT5, 2.0))
+HUBER_FIVE = Case((Y5, YHAT5), {"delta": 2.0}, "on the notebook's five stocks with delta = 2")
+HUBER_BATCHES = [_huber_case(10, 1.0, "on a batch with delta = 1"),
+                 _huber_case(13, 0.5, "on a batch with delta = 0.5"),
+                 _huber_case(8, 2.5, "on a batch with delta = 2.5")]
+HUBER_SIGNS = [_huber_case(9, 1.0, "when y_pred lies far below y_true on some days", both_signs=True),
+               _huber_case(12, 1.5, "when y_pred lies far below y_true on some days", both_signs=True)]
+_default = _huber_case(11, 1.0, "")
+HUBER_DEFAULT = Case(_default.args, {}, "without a delta argument", twin=_default)
+HUBER_COLUMN = _column(_huber_case(9, 1.5, ""), "on (m, 1) columns")
 
-
-@pytest.mark.grade("test_huber", points=2)
-def test_huber_with_the_default_delta(student, rng):
-    y, y_hat = _huber_batch(rng, (_size(rng),), 1.0)
-    what = "huber(y_true, y_pred) with the default delta"
-    got = expect_float(student.call("huber", y, y_hat), what)
-    expect_close(got, ref.huber(y, y_hat), what, _huber_mistakes(y, y_hat, 1.0))
-
-
-@pytest.mark.grade("test_huber", points=2)
-def test_huber_with_other_deltas(student, rng):
-    for delta in (float(rng.uniform(0.3, 0.7)), float(rng.uniform(1.5, 3.0))):
-        y, y_hat = _huber_batch(rng, (_size(rng),), delta)
-        what = "huber(y_true, y_pred, delta) with a delta other than 1"
-        got = expect_float(student.call("huber", y, y_hat, delta=delta), what)
-        expect_close(got, ref.huber(y, y_hat, delta), what, _huber_mistakes(y, y_hat, delta))
-
-
-@pytest.mark.grade("test_huber", points=1)
-def test_huber_on_a_column(student, rng):
-    delta = 1.5
-    y, y_hat = _huber_batch(rng, (_size(rng), 1), delta)
-    what = "huber(y_true, y_pred, delta) for (m, 1) column inputs"
-    got = expect_float(student.call("huber", y, y_hat, delta=delta), what)
-    expect_close(got, ref.huber(y, y_hat, delta), what, _huber_mistakes(y, y_hat, delta))
+HUBER = Part(4, "huber", points=6, reference=ref.huber, clauses=[
+    Clause("C1", TYPE, "returns one float (a Python float or numpy float64), also for (m, 1) columns",
+           [HUBER_FIVE, HUBER_BATCHES[0], HUBER_COLUMN]),
+    Clause("C2", LECTURE, "gives 3.3 on the five stocks with delta = 2", [HUBER_FIVE],
+           mistakes=_huber_mistakes),
+    Clause("C3", MAIN, "is the mean of 1/2 r^2 where |r| <= delta and delta * (|r| - delta/2) "
+                       "where |r| > delta, with r = y_pred - y_true, for any delta > 0",
+           HUBER_BATCHES, mistakes=_huber_mistakes,
+           hint="compute both pieces for every example, choose with np.where(np.abs(r) <= delta, ...), "
+                "then average"),
+    Clause("C4", RULE, "puts a large miss of either sign on the linear piece: the band is about |r|",
+           HUBER_SIGNS, check=like_its_twin("the same misses with the opposite sign", _huber_mistakes)),
+    Clause("C5", RULE, "uses delta = 1.0 when no delta is given", [HUBER_DEFAULT],
+           check=like_its_twin("delta = 1.0 given explicitly")),
+    Clause("C6", UNCHANGED, "leaves y_true and y_pred unchanged", [HUBER_BATCHES[0], HUBER_COLUMN]),
+])
 
 
 # ---------------------------------------------------------------------------
-# Part 5: worst_day_share  (4 points)
+# Part 5: worst_day_share
 # ---------------------------------------------------------------------------
-
-
-def _expect_pair(value, what):
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        got = f"a {type(value).__name__}" if not hasattr(value, "shape") else f"an array {value.shape}"
-        raise CheckFailed(f"{what} should return a tuple of two floats (share_mse, share_mae), "
-                          f"but it returned {got}.",
-                          "not a pair of shares")
-    return tuple(expect_float(v, what + " (each share)") for v in value)
-
-
-def _share_want(y, y_hat):
-    """Shares computed from the reference losses: worst day's contribution / the mean loss."""
-    a = np.abs(y - y_hat)
-    m = a.size
-    return (float(a.max() ** 2 / m / ref.mse(y, y_hat)), float(a.max() / m / ref.mae(y, y_hat)))
 
 
 def _share_mistakes(y, y_hat):
-    share_mse, share_mae = _share_want(y, y_hat)
-    e = (y - y_hat).ravel()
+    share_mse, share_mae = ref.worst_day_share(y, y_hat)
+    e = np.ravel(y - y_hat)
+    a = np.abs(e)
     m = e.size
+    positive = ("The worst day is the one with the largest ABSOLUTE error: a big negative miss (a "
+                "crash the forecast missed) counts as much as a big positive one.")
+    ties = ("When several days share the largest |error|, count only one of them: the share is one "
+            "day's term over the sum of all terms.")
+    tied = np.count_nonzero(a == a.max())
     return [
         ("The shares should be fractions between 0 and 1, not percentages.",
          (100 * share_mse, 100 * share_mae)),
         ("The two shares are in the wrong order: return (share_mse, share_mae).",
          (share_mae, share_mse)),
-        ("Divide by the sum of all days' errors, not by their mean: a share lies between 0 and 1.",
+        ("Divide by the sum of all days' terms, not by their mean: a share lies between 0 and 1.",
          (m * share_mse, m * share_mae)),
-        ("The worst day is the one with the largest ABSOLUTE error; a big negative miss "
-         "counts as much as a big positive one.",
-         (share_mse, float(e.max() / np.abs(e).sum()))),
-        ("The worst day is the one with the largest ABSOLUTE error; a big negative miss "
-         "counts as much as a big positive one.",
-         (float(e.max() ** 2 / np.sum(e**2)), float(e.max() / np.abs(e).sum()))),
+        (positive, (float(e.max() ** 2 / np.sum(e**2)), float(e.max() / a.sum()))),
+        (positive, (share_mse, float(e.max() / a.sum()))),
+        ("Both shares come from the same worst day: the share of the MAE uses |error|, not the "
+         "squared error.", (share_mse, share_mse)),
+        (ties, (tied * share_mse, tied * share_mae)),
     ]
 
 
-def _crash_batch(rng, shape):
-    """Quiet days plus one crash that the forecast missed badly (a large negative error)."""
-    n = int(np.prod(shape))
-    y = rng.normal(0.0, 1.0, n)
-    y_hat = 0.2 * y + rng.normal(0.0, 0.3, n)
-    crash = int(rng.integers(n))
-    y[crash] = -float(rng.uniform(7.0, 10.0))
-    y_hat[crash] = float(rng.uniform(0.0, 0.5))
-    return y.reshape(shape), y_hat.reshape(shape)
+def _crash(m: int, when: str, up: bool = False) -> Case:
+    """Quiet days plus one day the forecast missed badly: a crash (or, with ``up``, a spike)."""
+    y = _RNG.normal(0.0, 1.0, m)
+    y_hat = 0.2 * y + _RNG.normal(0.0, 0.3, m)
+    day = int(_RNG.integers(m))
+    y[day] = (1.0 if up else -1.0) * float(_RNG.uniform(7.0, 10.0))
+    y_hat[day] = float(_RNG.uniform(0.0, 0.5)) * (-1.0 if up else 1.0)
+    return Case((y, y_hat), when=when)
 
 
-def _expect_share(student, got, y, y_hat, what):
-    """worst_day_share may call the student's mse and mae: their mistakes are not charged here."""
-    a = np.abs(y - y_hat)
-    m = a.size
-
-    def shares(mse_value, mae_value):
-        return (float(a.max() ** 2 / m / mse_value), float(a.max() / m / mae_value))
-
-    def both(out):
-        return shares(expect_float(out[0], "mse"), expect_float(out[1], "mae"))
-
-    carried = carried_from(lambda: (student.call("mse", y, y_hat), student.call("mae", y, y_hat)),
-                           (ref.mse(y, y_hat), ref.mae(y, y_hat)), both, "worst_day_share",
-                           "mse or mae")
-    expect_own_logic(got, _share_want(y, y_hat), what, carried, _share_mistakes(y, y_hat))
+def _tie(m: int) -> Case:
+    """Two days (one crash, one spike) whose misses have the same size, the largest of all; its
+    twin is the same with the spike a hair smaller, so that one day is the worst."""
+    y = _RNG.normal(0.0, 1.0, m)
+    y_hat = np.zeros(m)
+    days = _RNG.choice(m, size=2, replace=False)
+    y[days] = [-6.0, 6.0]
+    nudged = y.copy()
+    nudged[days[1]] = 6.0 * (1 - 1e-12)
+    return Case((y, y_hat), when="when two days share the largest |error|", twin=Case((nudged, y_hat)))
 
 
-@pytest.mark.grade("test_worst_day_share", points=2)
-def test_worst_day_share_with_a_crash(student, rng):
-    y, y_hat = _crash_batch(rng, (int(rng.integers(40, 80)),))
-    what = "worst_day_share(y_true, y_pred)"
-    got = _expect_pair(student.call("worst_day_share", y, y_hat), what)
-    _expect_share(student, got, y, y_hat, what)
+TABLE5_SHARE = Case((Y5, YHAT5), when="on the lecture's five stocks")
+CRASHES = [_crash(60, "on 60 days with one crash"), _crash(25, "on 25 days with one spike", up=True),
+           _crash(9, "on 9 days with one crash")]
+SHARE_COLUMN = _column(_crash(14, ""), "on (m, 1) columns")
 
-
-@pytest.mark.grade("test_worst_day_share", points=2)
-def test_worst_day_share_on_columns(student, rng):
-    what = "worst_day_share(y_true, y_pred) for (m, 1) column inputs"
-    for flip in (1.0, -1.0):
-        y, y_hat = _crash_batch(rng, (_size(rng), 1))
-        y, y_hat = flip * y, flip * y_hat
-        got = _expect_pair(student.call("worst_day_share", y, y_hat), what)
-        _expect_share(student, got, y, y_hat, what)
+WORST_DAY_SHARE = Part(5, "worst_day_share", points=4, reference=ref.worst_day_share,
+                       helpers={"mse": ref.mse, "mae": ref.mae}, clauses=[
+    Clause("C1", TYPE, "returns a tuple (share_mse, share_mae) of two floats", [TABLE5_SHARE, CRASHES[0]]),
+    Clause("C2", LECTURE, "gives 25/44 and 5/12 on the five stocks", [TABLE5_SHARE],
+           mistakes=_share_mistakes),
+    Clause("C3", MAIN, "gives the worst day's share of the squared errors and of the absolute errors: "
+                       "its term over the sum of all terms, the worst day being the largest |error|",
+           CRASHES, mistakes=_share_mistakes,
+           hint="find the day with the largest |error|; divide its squared error by the sum of all "
+                "squared errors, and its |error| by the sum of all |errors|"),
+    Clause("C4", RULE, "counts one day when several share the largest |error|", [_tie(12), _tie(7)],
+           check=like_its_twin("the same days with one of them a hair smaller", _share_mistakes)),
+    Clause("C5", RULE, "gives (m, 1) columns the same shares as the same numbers in (m,) vectors",
+           [SHARE_COLUMN], check=like_its_twin(COLUMNS_LIKE_VECTORS)),
+    Clause("C6", UNCHANGED, "leaves y_true and y_pred unchanged", [CRASHES[0], SHARE_COLUMN]),
+])
 
 
 # ---------------------------------------------------------------------------
-# Part 7: binary_cross_entropy  (6 points)
+# Part 7: binary_cross_entropy
 # ---------------------------------------------------------------------------
 
 
 def _bce_mistakes(y, p, eps=1e-12):
     want = ref.binary_cross_entropy(y, p, eps)
     q = np.clip(p, eps, 1 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        added = float(-np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+        unclipped = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
     mistakes = [
         (SUM_NOT_MEAN, want * np.size(y)),
         ("The sign is wrong: the loss is MINUS the mean of y ln p + (1 - y) ln(1 - p).", -want),
-        ("Use the natural logarithm np.log, not log10 or log2.", want / np.log(10)),
-        ("Use the natural logarithm np.log, not log10 or log2.", want / np.log(2)),
+        ("Use the natural logarithm np.log, not log10.", want / np.log(10)),
+        ("Use the natural logarithm np.log, not log2.", want / np.log(2)),
         ("Only the y ln(p) term is there: add the (1 - y) ln(1 - p) term for the down days.",
          float(-np.mean(y * np.log(q)))),
+        ("Only the (1 - y) ln(1 - p) term is there: add the y ln(p) term for the up days.",
+         float(-np.mean((1 - y) * np.log(1 - q)))),
         ("p and 1 - p are swapped: an up day (y = 1) costs -ln(p).",
          ref.binary_cross_entropy(y, 1 - p, eps)),
+        ("eps is added inside the logs instead of clipping: clip y_pred to [eps, 1 - eps] with "
+         "np.clip, then take the logs.", added),
     ]
+    if not np.isfinite(unclipped):
+        mistakes.append(("A prediction of exactly 0 or 1 makes log(0): clip y_pred to "
+                         "[eps, 1 - eps] before taking logs.", unclipped))
     for other in (1e-7, 1e-8, 1e-10, 1e-15, 1e-16):
         if other != eps:
-            mistakes.append(("Clip with the eps argument, not with a different constant.",
+            mistakes.append(("Clip with the eps argument, not with a constant of your own.",
                              ref.binary_cross_entropy(y, p, other)))
     return mistakes
 
 
-def _labels(rng, shape):
-    n = int(np.prod(shape))
-    y = rng.permutation(np.arange(n) % 2).astype(float)  # both classes present
-    return y.reshape(shape)
+def _labels(m: int) -> np.ndarray:
+    return _RNG.permutation(np.arange(m) % 2).astype(float)  # both classes present
 
 
-@pytest.mark.grade("test_binary_cross_entropy", points=2)
-def test_bce_on_a_batch(student, rng):
-    shape = (_size(rng),)
-    y, p = _labels(rng, shape), rng.uniform(0.03, 0.97, shape)
-    what = "binary_cross_entropy(y_true, y_pred)"
-    got = expect_float(student.call("binary_cross_entropy", y, p), what)
-    expect_close(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
+def _bce_case(m: int, when: str, certain: bool = False, eps: float | None = None) -> Case:
+    """Labels of both kinds and probabilities inside (0, 1); with ``certain`` also predictions of
+    exactly 0 and 1 (certain and right, certain and wrong). The twin of a ``certain`` case holds
+    those already clipped, and with ``eps`` it is the same question asked with the default eps."""
+    y = _labels(m)
+    p = _RNG.uniform(0.03, 0.97, m)
+    if certain:
+        y[:4], p[:4] = [1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]
+        order = _RNG.permutation(m)
+        y, p = y[order], p[order]
+    kwargs = {} if eps is None else {"eps": eps}
+    clip = 1e-12 if eps is None else eps
+    twin = Case((y, np.clip(p, clip, 1 - clip))) if certain or eps else None
+    return Case((y, p), kwargs, when, twin=twin)
 
 
-@pytest.mark.grade("test_binary_cross_entropy", points=2)
-def test_bce_with_predictions_of_exactly_0_and_1(student, rng):
-    shape = (_size(rng),)
-    y = _labels(rng, shape)
-    p = rng.uniform(0.05, 0.95, shape)
-    p[:4] = [1.0, 0.0, 0.0, 1.0]       # certain and right, or certain and wrong
-    y[:4] = [1.0, 0.0, 1.0, 0.0]
-    order = rng.permutation(shape[0])
-    y, p = y[order], p[order]
-    what = "binary_cross_entropy(y_true, y_pred) with predictions of exactly 0 and 1"
-    got = expect_float(student.call("binary_cross_entropy", y, p,
-                                    when="when some predictions are exactly 0 or 1"), what)
-    if not math.isfinite(got):
-        raise CheckFailed(f"{what} returned {got}: a prediction of exactly 0 or 1 makes log(0). "
-                          "Clip y_pred to [eps, 1 - eps] before taking logs.",
-                          "no clipping")
-    expect_close(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
+BCE_FOUR = Case((np.array([1.0, 0.0, 1.0, 1.0]), np.array([0.9, 0.2, 0.6, 0.3])),
+                when="on the notebook's four days")
+BCE_BATCHES = [_bce_case(9, "on a batch of 9 days"), _bce_case(14, "on a batch of 14 days")]
+BCE_CERTAIN = [_bce_case(10, "when some predictions are exactly 0 or 1", certain=True),
+               _bce_case(7, "when some predictions are exactly 0 or 1", certain=True)]
+BCE_EPS = [_bce_case(8, "with eps = 1e-4 and predictions of exactly 0 and 1", certain=True, eps=1e-4),
+           _bce_case(11, "with eps = 0.05 and predictions closer to 0 or 1 than eps", eps=0.05)]
+BCE_COLUMN = _column(_bce_case(8, ""), "on (m, 1) columns")
 
-
-@pytest.mark.grade("test_binary_cross_entropy", points=1)
-def test_bce_uses_the_eps_argument(student, rng):
-    shape = (_size(rng),)
-    y = _labels(rng, shape)
-    p = rng.uniform(0.05, 0.95, shape)
-    p[0], y[0] = 0.0, 1.0
-    p[1], y[1] = 1.0, 0.0
-    eps = 1e-4
-    what = "binary_cross_entropy(y_true, y_pred, eps) with eps = 1e-4"
-    got = expect_float(student.call("binary_cross_entropy", y, p, eps=eps), what)
-    mistakes = [("It looks like the eps argument is ignored: clip with eps, the function's "
-                 "argument.", ref.binary_cross_entropy(y, p))] + _bce_mistakes(y, p, eps)
-    if not math.isfinite(got):
-        raise CheckFailed(f"{what} returned {got}: clip y_pred to [eps, 1 - eps] before the logs.",
-                          "no clipping")
-    expect_close(got, ref.binary_cross_entropy(y, p, eps), what, mistakes)
-
-
-@pytest.mark.grade("test_binary_cross_entropy", points=1)
-def test_bce_on_a_column(student, rng):
-    shape = (_size(rng), 1)
-    y, p = _labels(rng, shape), rng.uniform(0.03, 0.97, shape)
-    what = "binary_cross_entropy(y_true, y_pred) for (m, 1) column inputs"
-    got = expect_float(student.call("binary_cross_entropy", y, p), what)
-    expect_close(got, ref.binary_cross_entropy(y, p), what, _bce_mistakes(y, p))
+BINARY_CROSS_ENTROPY = Part(7, "binary_cross_entropy", points=6, reference=ref.binary_cross_entropy,
+                            params=("y_true", "y_pred", "eps"), clauses=[
+    Clause("C1", TYPE, "returns one float (a Python float or numpy float64), also for (m, 1) columns",
+           [BCE_FOUR, BCE_BATCHES[0], BCE_COLUMN]),
+    Clause("C2", LECTURE, "gives the notebook's four-day example, -(ln 0.9 + ln 0.8 + ln 0.6 + ln 0.3) / 4",
+           [BCE_FOUR], mistakes=_bce_mistakes),
+    Clause("C3", MAIN, "is -mean(y ln p + (1 - y) ln(1 - p)) on any batch, with the natural log",
+           BCE_BATCHES, mistakes=_bce_mistakes,
+           hint="both terms for every day, the natural log np.log, the minus sign, the mean over days"),
+    Clause("C4", RULE, "clips y_pred to [eps, 1 - eps] with its eps argument before the logs, so that "
+                       "predictions of exactly 0 and 1 give a finite loss", BCE_CERTAIN + BCE_EPS,
+           check=like_its_twin("the same predictions clipped to [eps, 1 - eps] beforehand", _bce_mistakes)),
+    Clause("C5", RULE, "gives (m, 1) columns the same value as the same numbers in (m,) vectors",
+           [BCE_COLUMN], check=like_its_twin(COLUMNS_LIKE_VECTORS)),
+    Clause("C6", UNCHANGED, "leaves y_true and y_pred unchanged", [BCE_CERTAIN[0], BCE_COLUMN]),
+])
 
 
 # ---------------------------------------------------------------------------
-# Part 8: strategy_pnl  (4 points)
+# Part 8: strategy_pnl
 # ---------------------------------------------------------------------------
 
 
 def _pnl_mistakes(f, r):
+    flat = "A zero forecast means no position (flat, P&L 0 that day), not a long or a short one."
+    sized = ("Only the sign of the forecast counts, however small the forecast is: trade one full "
+             "unit (np.sign(forecast)), never a rounded, thresholded or forecast-sized position.")
     return [
         ("Only the sign of the forecast matters: trade one unit (np.sign(forecast)), "
          "not forecast-sized positions.", f * r),
-        ("The position goes in the opposite direction: long (+1) when the forecast is "
-         "positive, short (-1) when it is negative.", -np.sign(f) * r),
-        ("A zero forecast means no position (flat, P&L 0), not a long or short one.",
-         np.where(f >= 0, 1.0, -1.0) * r),
-        ("A zero forecast means no position (flat, P&L 0), not a long or short one.",
-         np.where(f > 0, 1.0, -1.0) * r),
-        ("The arguments seem swapped: the position comes from the forecast (first argument), "
-         "the P&L from the realized return (second).", np.sign(r) * f),
+        ("The position goes in the opposite direction: long (+1) when the forecast is positive, "
+         "short (-1) when it is negative.", -np.sign(f) * r),
+        (flat, np.where(f >= 0, 1.0, -1.0) * r),
+        (flat, np.where(f > 0, 1.0, -1.0) * r),
+        (sized, np.sign(np.round(f)) * r),
+        (sized, np.sign(np.trunc(f)) * r),
+        ("The arguments seem swapped: the position comes from the forecast (first argument), the "
+         "P&L from the realized return (second).", np.sign(r) * f),
+        ("It looks like the P&L of the day before: the position taken from today's forecast earns "
+         "today's realized return (no shift).", np.concatenate([[0.0], (np.sign(f) * r).ravel()[:-1]])
+         .reshape(np.shape(r))),
+        ("It looks like the cumulative P&L: return each day's P&L, not the running total.",
+         np.cumsum(np.sign(f) * r).reshape(np.shape(r))),
     ]
 
 
-def _pnl_batch(rng, shape):
-    n = int(np.prod(shape))
-    f = rng.normal(0.0, 1.0, n)
-    f[rng.choice(n, size=2, replace=False)] = 0.0      # two days without a position
-    r = 1.5 * rng.standard_t(4, n)
-    return f.reshape(shape), r.reshape(shape)
+def _pnl_case(m: int, when: str, zeros: int = 0, tiny: bool = False) -> Case:
+    """Forecasts of both signs, each at least 0.6 in size; with ``zeros`` some forecasts are 0 (the
+    twin: those days left out), with ``tiny`` some are far below any threshold (the twin: the same
+    days with forecasts of size 1)."""
+    f = _RNG.uniform(0.6, 3.0, m) * _RNG.choice([-1.0, 1.0], m)
+    r = 1.5 * _RNG.standard_t(4, m)
+    if tiny:
+        small = _RNG.choice(m, size=m // 2, replace=False)
+        unit = f.copy()
+        unit[small] = np.sign(f[small])
+        f[small] = np.sign(f[small]) * _RNG.uniform(1e-9, 1e-3, small.size)
+        return Case((f, r), when=when, twin=Case((unit, r)))
+    if zeros:
+        f[_RNG.choice(m, size=zeros, replace=False)] = 0.0
+        return Case((f, r), when=when, twin=Case((f, np.where(f == 0, 0.0, r))))
+    return Case((f, r), when=when)
 
 
-@pytest.mark.grade("test_strategy_pnl", points=1)
-def test_strategy_pnl_on_the_five_stocks(student):
-    what = "strategy_pnl() on the lecture's five stocks"
-    got = expect_array(student.call("strategy_pnl", YHAT5, Y5), (5,), what)
-    expect_close(got, trading.strategy_pnl(YHAT5, Y5), what, _pnl_mistakes(YHAT5, Y5))
+PNL_FIVE = Case((YHAT5, Y5), when="on the lecture's five stocks")
+PNL_BATCHES = [_pnl_case(8, "on 8 days"), _pnl_case(15, "on 15 days")]
+PNL_ZEROS = [_pnl_case(10, "on days with a zero forecast", zeros=3)]
+PNL_TINY = [_pnl_case(12, "when some forecasts are tiny (far below 0.5 or 0.01)", tiny=True)]
+PNL_COLUMN = _column(_pnl_case(9, ""), "on (m, 1) columns")
+PNL_INTS = Case((np.array([2, -1, 1, 3, -4, 1]), np.array([1.5, 2.0, -3.0, -0.5, -1.0, 0.7])),
+                when="when the forecasts are ints")
 
-
-@pytest.mark.grade("test_strategy_pnl", points=2)
-def test_strategy_pnl_on_a_batch(student, rng):
-    f, r = _pnl_batch(rng, (_size(rng),))
-    what = "strategy_pnl(forecast, realized)"
-    got = expect_array(student.call("strategy_pnl", f, r), f.shape, what)
-    expect_close(got, trading.strategy_pnl(f, r), what, _pnl_mistakes(f, r))
-
-
-@pytest.mark.grade("test_strategy_pnl", points=1)
-def test_strategy_pnl_keeps_the_shape(student, rng):
-    f, r = _pnl_batch(rng, (_size(rng), 1))
-    what = "strategy_pnl(forecast, realized) for (m, 1) column inputs"
-    got = expect_array(student.call("strategy_pnl", f, r), f.shape, what)
-    expect_close(got, trading.strategy_pnl(f, r), what, _pnl_mistakes(f, r))
+STRATEGY_PNL = Part(8, "strategy_pnl", points=4, reference=trading.strategy_pnl, clauses=[
+    Clause("C1", TYPE, "returns a numpy array of the inputs' shape, (m,) or (m, 1) alike",
+           [PNL_FIVE, PNL_COLUMN, PNL_INTS]),
+    Clause("C2", LECTURE, "gives [2, 4, -2, 4, -3] on the lecture's five stocks", [PNL_FIVE],
+           mistakes=_pnl_mistakes),
+    Clause("C3", MAIN, "is sign(forecast) * realized on every day: long one unit for a positive "
+                       "forecast, short one unit for a negative one", PNL_BATCHES + [PNL_INTS, PNL_COLUMN],
+           mistakes=_pnl_mistakes, hint="np.sign(forecast) * realized"),
+    Clause("C4", RULE, "is 0 on a day with a zero forecast (no position)", PNL_ZEROS,
+           check=like_its_twin("the same days with a realized return of 0 where the forecast is 0",
+                               _pnl_mistakes)),
+    Clause("C5", RULE, "trades a full unit on any nonzero forecast, however small", PNL_TINY,
+           check=like_its_twin("the same days with forecasts of +1 and -1 in place of the tiny ones",
+                               _pnl_mistakes)),
+    Clause("C6", UNCHANGED, "leaves forecast and realized unchanged", [PNL_BATCHES[0], PNL_COLUMN]),
+])
 
 
 # ---------------------------------------------------------------------------
-# Part 9: hit_rate  (4 points)
+# Part 9: hit_rate
 # ---------------------------------------------------------------------------
 
 
@@ -506,66 +515,74 @@ def _hit_mistakes(f, r):
     want = trading.hit_rate(f, r)
     counted = (f != 0) & (r != 0)
     n = int(np.count_nonzero(counted))
-    hits = want * n
-    not_counted = ("Days with a zero forecast (no position) or a zero return (no direction) "
-                   "must not be counted at all, neither as hits nor as misses.")
-    return [
-        ("Return a fraction between 0 and 1, not a percentage.", 100 * want),
+    hits = want * n if n else np.nan
+    not_counted = ("Days with a zero forecast (no position) or a zero return (no direction) must not "
+                   "be counted at all, neither as hits nor as misses.")
+    tiny = ("A nonzero forecast is a position however small it is: count the day by the sign "
+            "of the forecast.")
+    mistakes = [
+        (IN_PERCENT, 100 * want),
         ("Return the fraction of hits, not their count.", hits),
-        ("It looks like the fraction of misses: a hit is sign(forecast) == sign(realized).",
-         1 - want),
+        ("It looks like the fraction of misses: a hit is sign(forecast) == sign(realized).", 1 - want),
         (not_counted, float(np.mean(np.sign(f) == np.sign(r)))),
         (not_counted, hits / f.size),
-        (not_counted, float(np.mean(np.sign(f[f != 0]) == np.sign(r[f != 0])))),
+        (not_counted, float(np.mean(np.sign(f[f != 0]) == np.sign(r[f != 0]))) if np.any(f != 0) else 0.0),
+        (not_counted, float(np.mean(np.sign(f[r != 0]) == np.sign(r[r != 0]))) if np.any(r != 0) else 0.0),
     ]
+    rounded = np.round(f)
+    kept = (rounded != 0) & (r != 0)
+    if np.any(kept):
+        mistakes.append((tiny, float(np.mean(np.sign(rounded[kept]) == np.sign(r[kept])))))
+    return mistakes
 
 
-def _expect_hit(student, got, f, r, what):
-    """hit_rate may call the student's strategy_pnl (a hit is a day with P&L > 0)."""
-    counted = (f != 0) & (r != 0)
-
-    def from_pnl(pnl):
-        pnl = expect_array(pnl, f.shape, "strategy_pnl")
-        return float(np.mean(pnl[counted] > 0))
-
-    carried = carried_from(lambda: student.call("strategy_pnl", f, r), trading.strategy_pnl(f, r),
-                           from_pnl, "hit_rate", "strategy_pnl")
-    expect_own_logic(got, trading.hit_rate(f, r), what, carried, _hit_mistakes(f, r))
-
-
-@pytest.mark.grade("test_hit_rate", points=2)
-def test_hit_rate_on_a_batch(student, rng):
-    n = int(rng.integers(20, 40))
-    r = rng.normal(0.0, 1.0, n)
-    f = np.where(rng.uniform(size=n) < 0.65, r, -r) * rng.uniform(0.2, 2.0, n)
-    what = "hit_rate(forecast, realized)"
-    got = expect_float(student.call("hit_rate", f, r), what)
-    _expect_hit(student, got, f, r, what)
-
-
-@pytest.mark.grade("test_hit_rate", points=1)
-def test_hit_rate_skips_days_without_a_bet(student, rng):
-    n = int(rng.integers(20, 40))
-    r = rng.normal(0.0, 1.0, n)
-    f = np.where(rng.uniform(size=n) < 0.6, r, -r) * rng.uniform(0.2, 2.0, n)
-    days = rng.choice(n, size=6, replace=False)
-    f[days[:3]] = 0.0                       # no position taken
-    r[days[3:]] = 0.0                       # no move
-    f[days[5]] = 0.0                        # neither
-    f, r = f.reshape(n, 1), r.reshape(n, 1)
-    what = "hit_rate(forecast, realized) with days of zero forecast or zero return"
-    got = expect_float(student.call("hit_rate", f, r), what)
-    _expect_hit(student, got, f, r, what)
+def _hit_case(m: int, when: str, zeros: bool = False, tiny: bool = False) -> Case:
+    """Forecasts right on about two days in three, none of them tiny. With ``zeros`` some days
+    have a zero forecast or a zero return (the twin leaves those days out); with ``tiny`` a third
+    of the forecasts are far below any threshold (the twin: the same days with forecasts of +-1)."""
+    r = _RNG.normal(0.0, 1.0, m)
+    r[np.abs(r) < 0.05] = 0.3
+    f = np.where(_RNG.uniform(size=m) < 0.65, np.sign(r), -np.sign(r)) * _RNG.uniform(0.6, 2.0, m)
+    if tiny:
+        unit = f.copy()
+        unit[: m // 3] = np.sign(f[: m // 3])
+        f[: m // 3] *= 1e-6
+        return Case((f, r), when=when, twin=Case((unit, r)))
+    if zeros:
+        days = _RNG.choice(m, size=6, replace=False)
+        f[days[:3]] = 0.0   # no position taken
+        r[days[3:]] = 0.0   # no move
+        f[days[5]] = 0.0    # neither
+        keep = (f != 0) & (r != 0)
+        return Case((f, r), when=when, twin=Case((f[keep], r[keep])))
+    return Case((f, r), when=when)
 
 
-@pytest.mark.grade("test_hit_rate", points=1)
-def test_hit_rate_without_any_bet_is_nan(student, rng):
-    n = _size(rng)
-    f, r = np.zeros(n), rng.normal(0.0, 1.0, n)
-    what = "hit_rate(forecast, realized) when the forecast is zero every day"
-    got = expect_float(student.call("hit_rate", f, r, when="when no day counts (a zero forecast "
-                                    "every day)"), what)
-    if not math.isnan(got):
-        raise CheckFailed(f"{what} should be float('nan'): a forecaster that never takes a "
-                          "position has no hit rate, since no day counts.",
-                          "no nan when no day counts")
+HIT_FIVE = Case((YHAT5, Y5), when="on the lecture's five stocks")
+HIT_BATCHES = [_hit_case(21, "on 21 days"), _hit_case(33, "on 33 days")]
+HIT_ZEROS = [_hit_case(24, "on days with zero forecasts and zero returns", zeros=True),
+             _hit_case(30, "when some forecasts are tiny but not zero", tiny=True)]
+HIT_NONE = [Case((np.zeros(8), _RNG.normal(0.0, 1.0, 8)), when="when the forecast is zero every day"),
+            Case((np.zeros((6, 1)), np.zeros((6, 1))), when="when forecasts and returns are all zero")]
+HIT_COLUMN = _column(_hit_case(18, ""), "on (m, 1) columns")
+
+HIT_RATE = Part(9, "hit_rate", points=4, reference=trading.hit_rate,
+                helpers={"strategy_pnl": trading.strategy_pnl}, clauses=[
+    Clause("C1", TYPE, "returns one float (a Python float or numpy float64)",
+           [HIT_FIVE, HIT_BATCHES[0], HIT_COLUMN]),
+    Clause("C2", LECTURE, "gives 0.6 on the lecture's five stocks (3 of 5 directions right)", [HIT_FIVE],
+           mistakes=_hit_mistakes),
+    Clause("C3", MAIN, "is the fraction of days on which sign(forecast) == sign(realized)",
+           HIT_BATCHES, mistakes=_hit_mistakes,
+           hint="count the days with the right direction and divide by the number of counted days"),
+    Clause("C4", RULE, "counts only days with forecast != 0 and realized != 0, however small",
+           HIT_ZEROS, check=like_its_twin("the days that count alone", _hit_mistakes)),
+    Clause("C5", RULE, "is float('nan') when no day counts", HIT_NONE),
+    Clause("C6", RULE, "gives (m, 1) columns the same value as the same numbers in (m,) vectors",
+           [HIT_COLUMN], check=like_its_twin(COLUMNS_LIKE_VECTORS)),
+    Clause("C7", UNCHANGED, "leaves forecast and realized unchanged", [HIT_BATCHES[0], HIT_COLUMN]),
+])
+
+
+PARTS = [MSE, RMSE, MAE, HUBER, WORST_DAY_SHARE, BINARY_CROSS_ENTROPY, STRATEGY_PNL, HIT_RATE]
+globals().update(pytest_tests(PARTS))

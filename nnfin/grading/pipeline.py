@@ -26,7 +26,7 @@ from nnfin.coursedir import REPO, assignments
 from nnfin.grading import notebook, publish, report, warmup
 from nnfin.grading.adapter import gradebook, speedups
 from nnfin.grading.adapter.preprocessors import RESULTS
-from nnfin.grading.checks.runner import submission_seed
+from nnfin.grading.checks.runner import checks_seed
 from nnfin.grading.engine import local, pool, schedule, staging
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
@@ -77,7 +77,7 @@ def _stage(root: Path, student: str, assignment: str, course_id: str,
         return None
     nb = notebook.read(notebooks[0])
     code = [(c.get("id") or f"cell-{i}", c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    return Job(student, assignment, submission_seed(course_id, assignment, student),
+    return Job(student, assignment, checks_seed(course_id, assignment),
                [(cid, c.source) for cid, c in code], local.read_files(target), limits,
                test_cells={cid for cid, c in code if notebook.is_test_cell(c)})
 

@@ -34,6 +34,7 @@ __all__ = [
     "mae_grad",
     "huber",
     "huber_grad",
+    "worst_day_share",
     "binary_cross_entropy",
     "bce_grad",
     "bce_from_logits",
@@ -156,6 +157,21 @@ def huber_grad(y_true: ArrayLike, y_pred: ArrayLike, delta: float = 1.0) -> np.n
 # ---------------------------------------------------------------------------
 # Binary cross-entropy
 # ---------------------------------------------------------------------------
+
+
+def worst_day_share(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[float, float]:
+    """How much of the MSE and of the MAE the single worst day carries: ``(share_mse, share_mae)``.
+
+    The worst day is the one with the largest absolute error; its share of a mean loss is its
+    term over the sum of all terms (``e_max^2 / sum e^2`` and ``|e|_max / sum |e|``), so both
+    lie in ``(0, 1]``, and ``1/m`` means every day weighs the same. Ties count one day. Fat
+    tails show up as a share of the MSE far above ``1/m``.
+    """
+    t, p = _as_pair(y_true, y_pred)
+    a = np.abs(t - p)
+    if not np.any(a):
+        raise ValueError("worst_day_share needs at least one nonzero error")
+    return float(a.max() ** 2 / np.sum(a**2)), float(a.max() / np.sum(a))
 
 
 def _check_labels(t: np.ndarray) -> None:

@@ -261,3 +261,17 @@ def test_inputs_unchanged(fn):
 def test_accepts_lists_and_integers():
     assert losses.mse([1, 2], [1, 4]) == 2.0
     assert losses.mse_grad([1, 2], [1, 4]).dtype == np.float64
+
+
+def test_worst_day_share_of_the_five_stocks():
+    # META's miss of 5: 25 of the 44 squared points, 5 of the 12 absolute points
+    y, y_hat = np.array([2.0, 4.0, 2.0, 4.0, -3.0]), np.array([5.0, 3.0, -1.0, 4.0, 2.0])
+    assert losses.worst_day_share(y, y_hat) == pytest.approx((25 / 44, 5 / 12))
+
+
+def test_worst_day_share_counts_one_of_tied_days_and_is_one_over_m_for_equal_errors():
+    assert losses.worst_day_share(np.array([8.0, -8.0, 1.0]), np.zeros(3)) == pytest.approx(
+        (64 / 129, 8 / 17))
+    assert losses.worst_day_share(np.ones((4, 1)), np.zeros((4, 1))) == pytest.approx((0.25, 0.25))
+    with pytest.raises(ValueError, match="nonzero error"):
+        losses.worst_day_share(np.ones(3), np.ones(3))

@@ -17,6 +17,7 @@ import pytest
 from nnfin import coursedir
 from nnfin.coursedir import checks_module
 from nnfin.grading.checks import direct, pytest_plugin
+from nnfin.grading.checks.contract import CLAUSE_OF_TEST
 from nnfin.grading.engine.session import StudentSession
 
 
@@ -31,6 +32,8 @@ class PartResult:
     internal: list[str] = field(default_factory=list)
     mistakes: list[str] = field(default_factory=list)
     """Short labels of the misconceptions the failed checks named (for the class report)."""
+    clauses: dict[str, bool] = field(default_factory=dict)
+    """Contract clause id -> held, for checks declared as contracts (nnfin/grading/checks/contract.py)."""
 
 
 @dataclass
@@ -49,9 +52,10 @@ class CheckReport:
         return sum(p.max_score for p in self.parts.values())
 
 
-def submission_seed(course: str, assignment: str, student: str) -> int:
-    """Fresh hidden inputs per submission, identical on every regrade."""
-    return zlib.crc32(f"{course}/{assignment}/{student}".encode()) & 0x7FFFFFFF
+def checks_seed(course: str, assignment: str) -> int:
+    """The seed of a check's ``rng``: the same for every student of a course (equal work, equal
+    marks), and on every regrade. Checks declared as contracts use fixed cases and ignore it."""
+    return zlib.crc32(f"{course}/{assignment}".encode()) & 0x7FFFFFFF
 
 
 def run_checks(assignment: str, session: StudentSession, seed: int,
@@ -83,8 +87,13 @@ def run_checks(assignment: str, session: StudentSession, seed: int,
         if not row["passed"] and row["mistake"] and row["mistake"] not in part.mistakes:
             part.mistakes.append(row["mistake"])
         part.messages += [n for n in row["notes"] if n not in part.messages]
+        clause = CLAUSE_OF_TEST.match(row["test"])
+        if clause:
+            part.clauses[clause["clause"]] = bool(row["passed"])
         if row["internal"]:
             part.internal.append(f"{row['test']}: {row['internal']}")
+    for part in parts.values():  # clause points are hundredths: keep their sums exact
+        part.score, part.max_score = round(part.score, 6), round(part.max_score, 6)
     failed = [f"code cell {r.index + 1}: {r.error}" for r in session.failed_cells()
               if r.index not in leave_out]
     return CheckReport(seed, parts, failed, list(session.events) + session.limit_messages())

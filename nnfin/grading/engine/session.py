@@ -14,16 +14,18 @@ from __future__ import annotations
 import base64
 import select
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nnfin.grading.engine import explain
+from nnfin.grading.engine import explain, substitute
 from nnfin.grading.engine import outputs as bounded
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.warm import ChildHandle, WarmWorker
 from nnfin.grading.sandbox import wire
 
 MAX_MESSAGE_BYTES = 24 * 1024 * 1024
+MAX_HELPER_CALLS = 20_000  # a part's calls of its substituted helpers, in one call of the part
 LIMIT_WORDS = {
     "processes": "your code started more than {processes} processes or threads at once",
     "memory": "your code used more than {memory} of memory (all its processes together)",
@@ -257,7 +259,8 @@ class StudentSession:
         except wire.WireError:
             raise StudentError("protocol", "your code disturbed the grader's connection") from None
 
-    def _request(self, message: dict, timeout: float) -> dict:
+    def _request(self, message: dict, timeout: float,
+                 helpers: Mapping[str, Callable[..., Any]] | None = None) -> dict:
         if self.child is None:
             self.load()
             if self.child is None:
@@ -265,7 +268,18 @@ class StudentSession:
         self.next_id += 1
         message["id"] = self.next_id
         self._send(message)
-        reply = self._read(timeout)
+        deadline = time.monotonic() + timeout
+        asked = 0
+        while True:
+            reply = self._read(deadline - time.monotonic())
+            if reply.get("op") != "helper" or reply.get("id") != self.next_id or not helpers:
+                break
+            asked += 1
+            if asked > MAX_HELPER_CALLS:
+                self._stop()
+                raise StudentError("protocol", f"your code called the functions it uses more than "
+                                               f"{MAX_HELPER_CALLS} times in one call")
+            self._send(substitute.answer(helpers, reply, self.next_id))
         if reply.get("id") != self.next_id or "ok" not in reply:
             self._stop()
             raise StudentError("protocol", "your code sent the grader a reply it did not ask for")
@@ -289,10 +303,18 @@ class StudentSession:
             raise StudentError("protocol", f"{what} returned something unreadable") from None
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> CallResult:
+        return self.call_with(name, args, kwargs)
+
+    def call_with(self, name: str, args: tuple | list, kwargs: dict[str, Any],
+                  helpers: Mapping[str, Callable[..., Any]] | None = None) -> CallResult:
+        """The student's ``name(*args, **kwargs)``; each function named in ``helpers`` is replaced,
+        for this call only, by the given (trusted) function, which the child asks for over the wire."""
         request = {"op": "call", "name": name, "args": [wire.encode(a) for a in args],
                    "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
+        if helpers:
+            request["helpers"] = sorted(helpers)
         try:
-            reply = self._request(request, self.limits.call_seconds)
+            reply = self._request(request, self.limits.call_seconds, helpers or {})
         except StudentError as exc:
             if exc.kind in ("timeout", "crash"):
                 self._stop()
@@ -305,7 +327,46 @@ class StudentSession:
                 raise StudentError("crash", f"{name}() crashed the Python interpreter") from None
             self._stop()
             raise
-        value = self._unwrap(reply, f"{name}()")
+        result = self._result(name, reply)
+        if isinstance(result, StudentError):
+            raise result
+        return result
+
+    def call_many(self, name: str, calls: list[tuple[tuple | list, dict[str, Any]]],
+                  helpers: Mapping[str, Callable[..., Any]] | None = None
+                  ) -> list[CallResult | StudentError]:
+        """``name`` on each (args, kwargs) in one round trip: the values, or the error of each call.
+
+        The whole batch has one call's time; a batch that does not finish (or whose answer is too
+        large) is asked again call by call, so a call that hangs costs only itself."""
+        request = {"op": "call_many", "name": name,
+                   "calls": [{"args": [wire.encode(a) for a in args],
+                              "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
+                             for args, kwargs in calls]}
+        if helpers:
+            request["helpers"] = sorted(helpers)
+        try:
+            reply = self._request(request, self.limits.call_seconds, helpers or {})
+            results = reply.get("results") if reply.get("ok") is True else None
+            if type(results) is not list or len(results) != len(calls):
+                raise StudentError("protocol", "unreadable batch")
+        except StudentError:
+            self._stop()
+            return [self._one(name, args, kwargs, helpers) for args, kwargs in calls]
+        return [self._result(name, r) if isinstance(r, dict) else
+                StudentError("protocol", f"{name}() returned something unreadable") for r in results]
+
+    def _one(self, name: str, args, kwargs, helpers) -> CallResult | StudentError:
+        try:
+            return self.call_with(name, args, kwargs, helpers)
+        except StudentError as exc:
+            return exc
+
+    def _result(self, name: str, reply: dict) -> CallResult | StudentError:
+        try:
+            value = self._unwrap(reply, f"{name}()")
+        except StudentError as exc:
+            return exc
         mutated = [m for m in reply.get("mutated", []) if isinstance(m, str)][:20]
         warnings = [str(w)[:200] for w in reply.get("warnings", []) if isinstance(w, str)][:5]
         return CallResult(value, mutated, warnings)

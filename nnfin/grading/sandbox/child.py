@@ -138,6 +138,18 @@ class Child:
                 return {"ok": False, "error": {"kind": "missing", "type": "NameError",
                                                "message": f"name {name!r} is not defined"}}
             return {"ok": True, "value": wire.encode(self.namespace[name])}
+        if op == "call_many":
+            calls = request.get("calls")
+            if type(calls) is not list or len(calls) > 256:
+                return {"ok": False, "error": {"kind": "protocol", "type": "", "message": "bad calls"}}
+            replies = []
+            for call in calls:
+                if type(call) is not dict:
+                    return {"ok": False, "error": {"kind": "protocol", "type": "", "message": "bad call"}}
+                replies.append(self.handle({**call, "op": "call", "name": name, "id": request.get("id"),
+                                            "helpers": request.get("helpers")}))
+                _close_figures()
+            return {"ok": True, "results": replies}
         if op != "call":
             return {"ok": False, "error": {"kind": "protocol", "type": "", "message": "bad op"}}
         func = self.namespace.get(name)
@@ -150,6 +162,7 @@ class Child:
         args = self._resolve([wire.decode(a) for a in request.get("args", [])])
         kwargs = self._resolve({k: wire.decode(v) for k, v in request.get("kwargs", {}).items()})
         before = (copy.deepcopy(args), copy.deepcopy(kwargs))
+        standing_in = self._stand_in(request.get("id"), request.get("helpers"))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -159,10 +172,43 @@ class Child:
                 error["kind"] = "exception"
                 error["line"] = _student_line(exc)
                 return {"ok": False, "error": error}
+            finally:
+                self.namespace.update(standing_in)
         mutated = [str(i) for i, (a, b) in enumerate(zip(before[0], args, strict=True)) if not _same(a, b)]
         mutated += [k for k in kwargs if not _same(before[1][k], kwargs[k])]
         return {"ok": True, "value": wire.encode(result), "mutated": mutated,
                 "warnings": [str(w.message)[:200] for w in caught[:5]]}
+
+    def _stand_in(self, rid, names) -> dict:
+        """Replace each named function, for one call, by one that asks the grader for a right value.
+
+        Returns what to put back. The part under check then runs with right helpers: the grader's
+        errors carried forward (nnfin/grading/checks/contract.py)."""
+        saved: dict = {}
+        if type(names) is not list:
+            return saved
+        for name in names:
+            if type(name) is str and name in self.namespace:
+                saved[name] = self.namespace[name]
+                self.namespace[name] = self._asker(rid, name)
+        return saved
+
+    def _asker(self, rid, name: str):
+        child = self
+
+        def helper(*args, **kwargs):
+            child.send({"op": "helper", "id": rid, "name": name,
+                        "args": [wire.encode(a) for a in args],
+                        "kwargs": {str(k): wire.encode(v) for k, v in kwargs.items()}})
+            reply = wire.loads(child.reader.readline() or b"{}")
+            if reply.get("op") != "helper_reply" or reply.get("id") != rid:
+                raise RuntimeError("the grader did not answer")
+            if reply.get("ok") is not True:
+                raise ValueError(str(reply.get("message", ""))[:300])
+            return wire.decode(reply.get("value"))
+
+        helper.__name__ = helper.__qualname__ = name
+        return helper
 
     def serve(self) -> None:
         for line in self.reader:
