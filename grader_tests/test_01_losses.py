@@ -198,7 +198,8 @@ MAE = Part(3, "mae", points=3, reference=ref.mae, clauses=[
 # ---------------------------------------------------------------------------
 
 
-def _huber_variant(y, y_hat, delta, quad=0.5, shift=0.5, slope=True, swap=False, signed=0, strict=False):
+def _huber_variant(y, y_hat, delta, quad=0.5, shift=0.5, slope=True, swap=False, signed=0,
+                   squared_band=False):
     """The Huber loss with one of the usual slips (the defaults give the right loss).
 
     ``signed``: +1 or -1 branches on the signed residual (y_hat - y or y - y_hat) <= delta."""
@@ -206,7 +207,7 @@ def _huber_variant(y, y_hat, delta, quad=0.5, shift=0.5, slope=True, swap=False,
     a = np.abs(r)
     inner = quad * r**2
     outer = (delta if slope else 1.0) * (a - shift * delta)
-    small = signed * r <= delta if signed else (a < delta if strict else a <= delta)
+    small = signed * r <= delta if signed else (r**2 <= delta if squared_band else a <= delta)
     per = np.where(small, outer, inner) if swap else np.where(small, inner, outer)
     return float(np.mean(per))
 
@@ -218,6 +219,8 @@ def _huber_mistakes(y, y_hat, delta=1.0):
     mistakes = [
         (signed, _huber_variant(y, y_hat, delta, signed=1)),
         (signed, _huber_variant(y, y_hat, delta, signed=-1)),
+        ("The band compares r^2 with delta: choose the quadratic piece when |r| <= delta.",
+         _huber_variant(y, y_hat, delta, squared_band=True)),
         ("The quadratic piece must be 1/2 r^2, not r^2.", _huber_variant(y, y_hat, delta, quad=1.0)),
         ("The linear piece misses the -delta/2: use delta * (|r| - delta/2), so that the two pieces "
          "meet at |r| = delta.", _huber_variant(y, y_hat, delta, shift=0.0)),
@@ -236,11 +239,13 @@ def _huber_mistakes(y, y_hat, delta=1.0):
 
 
 def _huber_case(m: int, delta: float, when: str, both_signs: bool = False) -> Case:
-    """Misses inside and outside the band, never on its edge. The large misses all lie above the
+    """Misses inside and outside the band, one just inside (0.9 delta) and one just outside (1.1 delta),
+    never on its edge, so that a band drawn elsewhere (r^2 <= delta, |r| < 2 delta) shows. The large
+    misses all lie above the
     truth (y_pred > y_true + delta), or with ``both_signs`` on both sides of it; the twin of a
     ``both_signs`` case swaps y_true and y_pred, which flips every residual's sign."""
-    small = _RNG.uniform(0.1, 0.85, m // 2) * _RNG.choice([-1.0, 1.0], m // 2)
-    large = _RNG.uniform(1.25, 4.0, m - m // 2)
+    small = np.concatenate([[0.9], _RNG.uniform(0.1, 0.85, m // 2 - 1)]) * _RNG.choice([-1.0, 1.0], m // 2)
+    large = np.concatenate([[1.1], _RNG.uniform(1.25, 4.0, m - m // 2 - 1)])
     if both_signs:
         large *= np.where(np.arange(large.size) % 2 == 0, -1.0, 1.0)
     r = _RNG.permutation(np.concatenate([small, large])) * delta
@@ -397,6 +402,8 @@ def _bce_case(m: int, when: str, certain: bool = False, eps: float | None = None
     those already clipped, and with ``eps`` it is the same question asked with the default eps."""
     y = _labels(m)
     p = _RNG.uniform(0.03, 0.97, m)
+    if eps is not None:  # two predictions closer to 0 and to 1 than eps, on days of each kind
+        y[:2], p[:2] = [0.0, 1.0], [eps / 5, 1 - eps / 5]
     if certain:
         y[:4], p[:4] = [1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]
         order = _RNG.permutation(m)
@@ -543,10 +550,10 @@ def _hit_case(m: int, when: str, zeros: bool = False, tiny: bool = False) -> Cas
     r = _RNG.normal(0.0, 1.0, m)
     r[np.abs(r) < 0.05] = 0.3
     f = np.where(_RNG.uniform(size=m) < 0.65, np.sign(r), -np.sign(r)) * _RNG.uniform(0.6, 2.0, m)
-    if tiny:
+    if tiny:  # the tiny forecasts are all wrong, so leaving their days out would raise the rate
+        f[: m // 3] = -np.sign(r[: m // 3]) * _RNG.uniform(1e-9, 1e-4, m // 3)
         unit = f.copy()
         unit[: m // 3] = np.sign(f[: m // 3])
-        f[: m // 3] *= 1e-6
         return Case((f, r), when=when, twin=Case((unit, r)))
     if zeros:
         days = _RNG.choice(m, size=6, replace=False)

@@ -43,3 +43,24 @@ def read(path: str | Path) -> NotebookNode:
 
 def test_cells(nb: NotebookNode) -> dict[str, NotebookNode]:
     return {grade_id(c): c for c in nb.cells if is_test_cell(c)}
+
+
+def cell_names(nb: NotebookNode, code: dict[str, NotebookNode]) -> dict[str, str]:
+    """How a student finds each named code cell: "the read-only cell 'setup' (in "Part 1: ...")".
+
+    ``code``: the code cells by their id. The heading is the last Markdown heading above the cell,
+    as JupyterLab's table of contents shows it; cells without a grade_id keep their number."""
+    names, heading = {}, ""
+    ids = {id(c): cid for cid, c in code.items()}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            titles = [line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("#")]
+            heading = titles[-1][:80] if titles else heading
+            continue
+        gid, cid = grade_id(cell), ids.get(id(cell))
+        if cid is None or not gid:
+            continue
+        meta = nbgrader_meta(cell)
+        kind = "your answer cell" if meta.get("solution") else "the read-only cell"
+        names[cid] = f"{kind} '{gid}'" + (f' (in "{heading}")' if heading else "")
+    return names

@@ -79,7 +79,8 @@ def _stage(root: Path, student: str, assignment: str, course_id: str,
     code = [(c.get("id") or f"cell-{i}", c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     return Job(student, assignment, checks_seed(course_id, assignment),
                [(cid, c.source) for cid, c in code], local.read_files(target), limits,
-               test_cells={cid for cid, c in code if notebook.is_test_cell(c)})
+               test_cells={cid for cid, c in code if notebook.is_test_cell(c)},
+               cell_names=notebook.cell_names(nb, {cid: c for cid, c in code}))
 
 
 def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool:

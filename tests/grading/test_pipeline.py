@@ -69,6 +69,22 @@ def _bad_inputs(root: Path) -> None:
         "    print('mse called', file=sys.stderr)\n    return _quiet_mse(y_true, y_pred)\n")))
 
 
+# One notebook with the mistakes (a P&L flat for small forecasts, a Huber band tested on
+# r^2), handed in under five ids: random hidden inputs once gave it 4, 3, 2, 4, 1 and 2 of 4.
+SAME_WORK = ("ada", "bo", "chen.li", "d0rothy", "eve-2")
+
+
+def _same_work(root: Path) -> None:
+    good = _answered_losses(root)
+    nb = _with_cell(good, "strategy_pnl", "def strategy_pnl(forecast, realized):\n"
+                    "    return np.where(np.abs(forecast) < 0.1, 0.0, np.sign(forecast)) * realized\n")
+    nb = _with_cell(nb, "huber", "def huber(y_true, y_pred, delta=1.0):\n    r = y_pred - y_true\n"
+                    "    small, a = r ** 2 <= delta, np.abs(r)\n"
+                    "    return float(np.mean(np.where(small, 0.5 * r ** 2, delta * (a - delta / 2))))\n")
+    for student in SAME_WORK:
+        _submit(root, student, nb)
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
@@ -77,6 +93,7 @@ def graded(tmp_path_factory):
     gradebook.release(root)
     demo.install(root)
     _bad_inputs(root)
+    _same_work(root)
     outcomes = pipeline.grade_class(root, progress=False, limits=FAST)
     assert publish.feedback_class(root, progress=False) == []
     BY.update({(root, o.student, o.assignment): o for o in outcomes})
@@ -88,6 +105,16 @@ BY: dict = {}
 
 def _parts(root: Path, student: str, assignment: str) -> dict:
     return BY[(root, student, assignment)].parts
+
+
+def test_the_same_notebook_gets_the_same_marks_under_every_id(graded):
+    _, by = graded
+    marks = [{gid: (p["score"], p["messages"]) for gid, p in by[(s, LOSSES)].parts.items()}
+             for s in SAME_WORK]
+    assert all(m == marks[0] for m in marks[1:])
+    # the P&L breaks one rule (C5, 10 %); the Huber band breaks the main computation (and so the lecture's)
+    assert marks[0]["test_strategy_pnl"][0] == pytest.approx(3.6)
+    assert marks[0]["test_huber"][0] == pytest.approx(2.4)
 
 
 def test_reference_gets_everything_and_blank_nothing(graded):

@@ -285,6 +285,10 @@ MUTANTS += [
      "message": "one number"},
     {"cell": "huber", "name": "hard-codes a rounded 3.3 for the five stocks", "clauses": ["C2"],
      "source": _fn(HUBER, _hard_coded(5, "3.25", HUBER_OK)), "message": "3.3 on the five stocks"},
+    {"cell": "huber", "name": "band on r^2 <= delta", "clauses": ["C2", "C3"],
+     "source": _fn(HUBER, "r = y_pred - y_true\na = np.abs(r)\n"
+                          "return float(np.mean(np.where(r ** 2 <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))))"),
+     "message": "compares r^2 with delta"},
     {"cell": "huber", "name": "default delta of 2", "clauses": ["C5"],
      "source": _fn("huber(y_true, y_pred, delta=2.0)", HUBER_OK), "message": "delta = 1.0"},
     # ---------------------------------------------------------------- worst_day_share

@@ -94,7 +94,7 @@ def run_checks(assignment: str, session: StudentSession, seed: int,
             part.internal.append(f"{row['test']}: {row['internal']}")
     for part in parts.values():  # clause points are hundredths: keep their sums exact
         part.score, part.max_score = round(part.score, 6), round(part.max_score, 6)
-    failed = [f"code cell {r.index + 1}: {r.error}" for r in session.failed_cells()
+    failed = [f"{session.label(r.index)}: {r.error}" for r in session.failed_cells()
               if r.index not in leave_out]
     return CheckReport(seed, parts, failed, list(session.events) + session.limit_messages())
 

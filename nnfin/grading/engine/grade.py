@@ -27,6 +27,7 @@ class Job:
     files: dict[str, bytes]
     limits: SubmissionLimits = field(default_factory=SubmissionLimits)
     test_cells: set[str] = field(default_factory=set)  # their visible asserts are reported in the cell
+    cell_names: dict[str, str] = field(default_factory=dict)  # cell id -> how the student finds it
 
 
 @dataclass
@@ -47,7 +48,8 @@ class JobResult:
 def _grade(job: Job) -> JobResult:
     warm = local.worker(job.limits)
     ids = [cell_id for cell_id, _ in job.cells]
-    cells = [Cell(i, source) for i, (_, source) in enumerate(job.cells)]
+    cells = [Cell(i, source, job.cell_names.get(cell_id, ""))
+             for i, (cell_id, source) in enumerate(job.cells)]
     with StudentSession(warm, cells, job.files, job.limits) as session:
         session.load()
         tests = {i for i, (cell_id, _) in enumerate(job.cells) if cell_id in job.test_cells}

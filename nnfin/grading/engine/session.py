@@ -71,6 +71,12 @@ class Cell:
 
     index: int
     source: str
+    name: str = ""
+    """How the student finds the cell in messages ("the read-only cell 'demo_...'"); default its number."""
+
+    @property
+    def label(self) -> str:
+        return self.name or f"code cell {self.index + 1}"
 
 
 class StudentSession:
@@ -183,7 +189,7 @@ class StudentSession:
             self.cell_reports[index] = CellReport(index, ok, text)
         if not ok and error.get("type") == "CellTimeout" and index not in self.skip:
             self.skip.add(index)  # a later restart must not run it again
-            self.events.append(f"code cell {index + 1} did not finish within {self.limits.cell_seconds} s "
+            self.events.append(f"{self.label(index)} did not finish within {self.limits.cell_seconds} s "
                                "(an endless loop?); it was interrupted")
         seconds = message.get("seconds")
         if not self.loaded_once and type(seconds) in (int, float) and 0 <= seconds < 1e6:
@@ -193,7 +199,7 @@ class StudentSession:
         cleaned, used, notes = bounded.clean_outputs(message.get("outputs"), self.limits.output_bytes,
                                                      self.output_budget)
         self.output_budget -= used
-        self.output_notes += [f"code cell {index + 1}: {n}" for n in notes]
+        self.output_notes += [f"{self.label(index)}: {n}" for n in notes]
         self.outputs[index] = cleaned
         count = message.get("execution_count")
         if type(count) is int and 0 < count < 100000:
@@ -202,7 +208,7 @@ class StudentSession:
     def _skip_and_reload(self, index: int, reason: str) -> None:
         self.skip.add(index)
         self.cell_reports[index] = CellReport(index, False, reason)
-        self.events.append(f"code cell {index + 1} {reason}; it was skipped")
+        self.events.append(f"{self.label(index)} {reason}; it was skipped")
         self.outputs.setdefault(index, [bounded.note(f"This cell {reason}.")])
         return self.load()
 
@@ -379,6 +385,11 @@ class StudentSession:
             self._stop()
             raise
         return self._unwrap(reply, name)
+
+    def label(self, index: int) -> str:
+        """The words that name code cell ``index`` for the student."""
+        cell = next((c for c in self.cells if c.index == index), None)
+        return cell.label if cell else f"code cell {index + 1}"
 
     def failed_cells(self) -> list[CellReport]:
         return [r for r in sorted(self.cell_reports.values(), key=lambda r: r.index) if not r.ok]
