@@ -46,11 +46,11 @@ def test_there_are_four_assignments():
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_source_notebook_runs_cleanly_in_under_20_seconds(assignment):
-    nb, seconds = _execute(_nb_path("source", assignment))
+def test_source_notebook_runs_cleanly(assignment):
+    # how long the notebooks take is measured by `make bench` (cells_seconds), not asserted here
+    nb, _ = _execute(_nb_path("source", assignment))
     errors = _errors(nb)
     assert not errors, f"cell {errors[0][0]}: {errors[0][1].get('ename')}: {errors[0][1].get('evalue')}"
-    assert seconds < 20, f"{assignment} took {seconds:.1f} s"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
