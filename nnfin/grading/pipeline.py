@@ -31,6 +31,7 @@ from nnfin.grading.engine import local, pool, schedule, staging
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
 from nnfin.grading.reuse import Reuse, summary_line
+from nnfin.grading.selection import EVERYTHING, Selection, check
 
 STAGED = Path("build") / "staged"
 STATS = Path("build") / "grade_stats.json"
@@ -52,6 +53,7 @@ class Outcome:
     sandbox: str = ""
     reused: bool = False  # its stored result still holds (see nnfin/grading/reuse.py)
     recorded: bool = False  # graded and recorded this run (a failure of the grader is not)
+    selected: bool = True  # in this run's ASSIGNMENT=/STUDENT= (the others only fill the class report)
 
     @property
     def percent(self) -> float:
@@ -110,17 +112,19 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
 
 def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = True,
                 executor: Executor | None = None, limits: SubmissionLimits | None = None,
-                force: bool = False) -> list[Outcome]:
+                force: bool = False, selection: Selection = EVERYTHING) -> list[Outcome]:
     """Grade every submission under ``root/submitted``; return one outcome per (student, assignment).
 
     A submission whose fingerprint and gradebook entry are unchanged keeps its result unless ``force``.
+    With a narrowed ``selection`` only its submissions are graded; every other one comes back with
+    its last recorded result and ``selected=False``, so the class report still covers the class.
     """
     with speedups.shared_engines():  # nbgrader opens the gradebook ~9 times a submission
-        return _grade_class(root, jobs, progress, executor, limits, force)
+        return _grade_class(root, jobs, progress, executor, limits, force, selection)
 
 
 def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executor | None,
-                 limits: SubmissionLimits | None, force: bool) -> list[Outcome]:
+                 limits: SubmissionLimits | None, force: bool, selection: Selection) -> list[Outcome]:
     started = time.perf_counter()
     api = gradebook.api(root, STAGED)
     try:
@@ -132,7 +136,7 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
     reuse = Reuse(root, api, limits, force, limits_from_config=from_config)
-    to_grade = _to_grade(root, names, reuse, outcomes)
+    to_grade = _to_grade(root, names, reuse, outcomes, selection)
     own = executor is None
     executor = executor or pool.local_pool(jobs, limits)
     bar = tqdm(total=len(to_grade), desc="grading", unit="submission", disable=None if progress else True,
@@ -150,12 +154,17 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
     return outcomes
 
 
-def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome]) -> list[Outcome]:
+def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome],
+              selection: Selection = EVERYTHING) -> list[Outcome]:
     """One outcome per (student, assignment) into ``outcomes``; return those that need grading."""
     to_grade = []
     for student in _students(root / "submitted"):
         for assignment in names:
-            outcome = Outcome(student, assignment)
+            outcome = Outcome(student, assignment, selected=selection.covers(student, assignment))
+            if not outcome.selected:  # left alone: its last recorded result, for the class report
+                if reuse.latest(outcome):
+                    outcomes.append(outcome)
+                continue
             outcomes.append(outcome)
             if reuse.restore(outcome):
                 continue
@@ -228,6 +237,7 @@ def _write_stats(root: Path, outcomes: list[Outcome], jobs: int, wall: float) ->
 
 def summary_table(outcomes: list[Outcome]) -> str:
     """Students down, assignments across: autograded percent, with problems listed after."""
+    outcomes = [o for o in outcomes if o.selected]
     students = sorted({o.student for o in outcomes})
     names = sorted({o.assignment for o in outcomes})
     by = {(o.student, o.assignment): o for o in outcomes}
@@ -282,14 +292,24 @@ def _cluster(scheduler: str, unsandboxed: bool) -> Executor:
 
 def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False,
                fresh_release: bool = True, executor: Executor | None = None,
-               announce: bool = True, scheduler: str | None = None, force: bool = False) -> list[Outcome]:
+               announce: bool = True, scheduler: str | None = None, force: bool = False,
+               selection: Selection = EVERYTHING) -> list[Outcome]:
     """``make grade``; ``executor`` is a pool already warming up (see `warmup.start`), shut down here.
 
     With ``scheduler`` the submissions go to that Dask cluster, whose workers check their own sandbox.
+    ``selection`` (make's ASSIGNMENT= and STUDENT=) narrows what is graded; unknown names refuse.
     """
     if not (root / "submitted").is_dir():
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
         raise SystemExit("no submitted/ folder: collect submissions into "
                          "submitted/<student>/<assignment>/<notebook>.ipynb first")
+    try:
+        check(selection, assignments(root / "source"), _students(root / "submitted"))
+    except SystemExit:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        raise
     if scheduler:
         executor = executor or _cluster(scheduler, unsandboxed)
     else:
@@ -297,7 +317,7 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
     try:
         if fresh_release:
             gradebook.release(root, force=False)
-        outcomes = grade_class(root, jobs, executor=executor, force=force)
+        outcomes = grade_class(root, jobs, executor=executor, force=force, selection=selection)
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
