@@ -120,7 +120,12 @@ def main(argv: list[str] | None = None) -> None:
         if not publish.main_release_feedback(args.root.resolve(), _selection(args)):
             raise SystemExit(1)
     else:
-        _grade(args)
+        try:
+            _grade(args)
+        except KeyboardInterrupt:  # before the grading loop (which handles Ctrl-C itself)
+            print("Interrupted before any submission was graded: nothing was recorded; "
+                  "`make grade` starts again.", file=sys.stderr)
+            raise SystemExit(130) from None
 
 
 def _grade(args: argparse.Namespace) -> None:

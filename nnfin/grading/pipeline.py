@@ -23,7 +23,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nnfin.coursedir import REPO, assignments
-from nnfin.grading import notebook, publish, report, warmup
+from nnfin.grading import interrupt, notebook, publish, report, warmup
 from nnfin.grading.adapter import gradebook, speedups
 from nnfin.grading.adapter.preprocessors import RESULTS
 from nnfin.grading.checks.runner import submission_seed
@@ -98,9 +98,12 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
         RESULTS.pop((outcome.student, outcome.assignment), None)
         gradebook.record_zero(api, outcome.assignment, outcome.student)
         return False
+    graded_by_hand = gradebook.hand_graded(api, outcome.assignment, outcome.student)
     done = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
     RESULTS.pop((outcome.student, outcome.assignment), None)
     outcome.recorded = bool(done.get("success"))
+    if outcome.recorded:  # unchanged written answers keep their hand grade (nbgrader would flag them)
+        gradebook.keep_hand_grades(api, outcome.assignment, outcome.student, graded_by_hand)
     if not done.get("success"):
         log = root / "build" / "logs" / f"{outcome.student}__{outcome.assignment}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -141,15 +144,18 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
     executor = executor or pool.local_pool(jobs, limits)
     bar = tqdm(total=len(to_grade), desc="grading", unit="submission", disable=None if progress else True,
                file=sys.stderr)
-    try:
-        _grade_on(executor, api, root, limits, to_grade, bar)
-    finally:
-        bar.close()
-        if own:
-            executor.shutdown(wait=True, cancel_futures=True)
-    gradebook.fill_scores(api, outcomes)
-    reuse.remember(outcomes)
-    gradebook.export(root, api)
+    with interrupt.deferred() as pressed:  # Ctrl-C stops the loop at its next turn, never mid-record
+        try:
+            stopped = _grade_on(executor, api, root, limits, to_grade, bar, pressed)
+        finally:
+            bar.close()
+            if own:
+                executor.shutdown(wait=True, cancel_futures=True)
+        gradebook.fill_scores(api, outcomes)
+        reuse.remember(outcomes)  # what was recorded is reused by the next run, also after Ctrl-C
+        gradebook.export(root, api)
+        if stopped:
+            raise interrupt.GradingInterrupted(sum(o.recorded for o in to_grade), len(to_grade))
     _write_stats(root, outcomes, jobs or pool.default_jobs(), time.perf_counter() - started)
     return outcomes
 
@@ -177,20 +183,26 @@ def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome
 
 
 def _grade_on(executor: Executor, api, root: Path, limits: SubmissionLimits, to_grade: list[Outcome],
-              bar: tqdm) -> None:
+              bar: tqdm, pressed=lambda: False) -> bool:
     """Stage, grade and record each submission, slowest assignment first (see `schedule`).
 
     Submissions are staged as they are handed out, so the first workers start before the
-    whole class is staged, and only a few wait in the executor at a time.
+    whole class is staged, and only a few wait in the executor at a time. Once ``pressed()``
+    (Ctrl-C), nothing more is handed out or recorded, the running jobs are stopped: True.
     """
     course_id = api.coursedir.course_id
     costs = schedule.previous_costs(root / STATS)
     order = schedule.LongestFirst([(o.assignment, o) for o in to_grade], costs)
     pending: dict[Future, Outcome] = {}
     while True:
+        if pressed():
+            for future in pending:
+                future.cancel()
+            pool.stop(executor)
+            return True
         # enough to keep every worker busy; asked each time, since a cluster may grow
         in_flight = 2 * (pool.slots(executor) or len(to_grade) or 1)
-        while len(pending) < in_flight and (outcome := order.next()) is not None:
+        while len(pending) < in_flight and not pressed() and (outcome := order.next()) is not None:
             job = _stage(root, outcome.student, outcome.assignment, course_id, outcome, limits)
             if job is None:  # not gradable as handed in: recorded at 0, the same next time
                 _record(api, root, outcome, None)
@@ -199,9 +211,13 @@ def _grade_on(executor: Executor, api, root: Path, limits: SubmissionLimits, to_
                 continue
             pending[executor.submit(grade_job, job)] = outcome
         if not pending:
-            return
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            if pressed():
+                continue  # stopped while handing out: say so
+            return False
+        done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)  # a turn to see Ctrl-C
         for future in done:
+            if pressed():
+                break
             outcome = pending.pop(future)
             result = _result_of(future, outcome)
             if result is not None:
@@ -318,6 +334,13 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
         if fresh_release:
             gradebook.release(root, force=False)
         outcomes = grade_class(root, jobs, executor=executor, force=force, selection=selection)
+    except interrupt.GradingInterrupted as stopped:  # the instructor's Ctrl-C: one line, no traceback
+        print(stopped.line(), file=sys.stderr)
+        raise SystemExit(interrupt.EXIT_CODE) from None
+    except KeyboardInterrupt:  # before the grading loop: nothing was recorded
+        print("Interrupted before any submission was graded: nothing was recorded; "
+              "`make grade` starts again.", file=sys.stderr)
+        raise SystemExit(interrupt.EXIT_CODE) from None
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
