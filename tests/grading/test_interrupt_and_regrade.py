@@ -140,6 +140,9 @@ def test_a_forced_regrade_keeps_an_unchanged_written_answer_graded(course):
     assert "Graded 1 submissions" in forced
     assert _grade_of(course, "alice") == (5.0, False, "Good; name the Huber delta.")
     assert "waiting for a grader" not in forced
+    report = (course / "reports" / "class_report.html").read_text()  # a narrowed run: still the class
+    for student in (p.name for p in (course / "submitted").iterdir()):
+        assert f"<tr><th>{student}</th>" in report, student
 
     _write_answer(course / "submitted" / "alice" / ASSIGNMENT / NOTEBOOK, ANSWER + " Also: MAE.")
     changed = _grade(course, "--student", "alice")
