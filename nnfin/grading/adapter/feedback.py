@@ -19,6 +19,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from traitlets import default
 
 NO_ALT = "No description has been provided for this image"
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
@@ -51,7 +52,15 @@ def accessible(html: str) -> str:
 
 
 class FeedbackExporter(HTMLExporter):
-    """HTMLExporter without the second parse of its own output."""
+    """HTMLExporter without the second parse of its own output, rendering the course's feedback page.
+
+    nbgrader's feedback template with a summary of the parts at the top
+    (templates/feedback/nnfin_feedback.html.j2, which extends it).
+    """
+
+    @default("template_file")
+    def _nnfin_feedback_page(self) -> str:
+        return "nnfin_feedback.html.j2"
 
     def _create_environment(self) -> jinja2.Environment:
         environment = super()._create_environment()
