@@ -59,7 +59,22 @@ def _source() -> str:
     return text
 
 
+# nbgrader's formgrader (formgrade.js) waits for MathJax 2's startup signal before it focuses the
+# grader's last field; MathJax 3 has no Hub, so the signal is given when its startup has typeset
+HUB = """if (window.MathJax && MathJax.startup && !MathJax.Hub) {
+  MathJax.Hub = {
+    Startup: {signal: {Interest: function (listener) {
+      MathJax.startup.promise.then(function () { listener("End"); });
+    }}},
+    Queue: function () {
+      return MathJax.startup.promise.then(function () { return MathJax.typesetPromise(); });
+    }
+  };
+}"""
+
+
 def script(_unused: object = "") -> str:
-    """Two <script> elements: the configuration, then MathJax itself (a Jinja filter)."""
+    """<script> elements: the configuration, MathJax itself, MathJax 2's startup signal (a Jinja filter)."""
     config = json.dumps(CONFIG).replace("<", "\\u003c")
-    return f'<script>window.MathJax = {config};</script>\n<script>{_source()}</script>'
+    return (f"<script>window.MathJax = {config};</script>\n<script>{_source()}</script>\n"
+            f"<script>{HUB}</script>")
