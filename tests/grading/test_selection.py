@@ -1,4 +1,4 @@
-"""ASSIGNMENT= and STUDENT=: every target that acts on submissions takes them, and refuses names it does not know.
+"""ASSIGNMENT= and STUDENT=: every target that acts on submissions takes them and refuses unknown names.
 
 The narrowed grading itself runs in tests/grading/test_interrupt_and_regrade.py (STUDENT=alice);
 here each command meets an unknown name, through make as an instructor types it, and must fail
