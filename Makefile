@@ -75,7 +75,21 @@ $(STAMP): $(PY) constraints.txt pyproject.toml
 	$(PY) -m nnfin.grading.engine.isolation --install-hint
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# MathJax for the pages that show maths (feedback, formgrader), inlined so they need no network;
+# pinned (version and integrity) in package-lock.json, installed into node_modules/
+MATHJAX_STAMP := node_modules/.installed
+$(MATHJAX_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing npm, which installs MathJax for the course's pages (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm) >/dev/null 2>&1 || true; \
+	  fi; }
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm is missing; it installs the MathJax that feedback" \
+	  "pages and the formgrader need offline: apt-get install npm (or Node.js with npm), then make setup" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(STAMP) $(MATHJAX_STAMP)
 
 release: setup
 	$(PY) -m nnfin.course release --root "$(COURSE)"
@@ -132,4 +146,4 @@ bench: setup
 	$(PY) bench/grade_bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) autograded/*/ feedback submitted exchange gradebook.db grades.csv reports
+	rm -rf $(VENV) node_modules autograded/*/ feedback submitted exchange gradebook.db grades*.csv reports

@@ -35,8 +35,14 @@ def graded_submissions(root: Path) -> list[tuple[str, str]]:
 def feedback_class(root: Path = REPO, jobs: int | None = None, progress: bool = True,
                    selection: Selection = EVERYTHING) -> list[str]:
     """Render the feedback of every graded submission in ``selection``; return what could not be."""
+    from nnfin.grading.adapter import mathjax
+
     work = graded_submissions(root)
     check(selection, assignments(root / "source"), {s for s, _ in work}, where="autograded/")
+    try:
+        mathjax.require()  # every page inlines it: without it, refuse before rendering any
+    except mathjax.MathJaxMissing as exc:
+        raise SystemExit(str(exc)) from None
     work = [(s, a) for s, a in work if selection.covers(s, a)]
     failed: list[str] = []
     if not work:

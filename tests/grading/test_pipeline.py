@@ -230,7 +230,7 @@ def test_report_lists_the_lowest_scores_and_links_every_feedback_page(graded):
     ranked = re.findall(r'<li data-student="([^"]+)">', lowest)
     assert len(ranked) == report.LOWEST and ranked[0] == "blank"  # 0 of every point; ties by name
     blank = lowest.split('<li data-student="blank">', 1)[1].split("</ul>", 1)[0]
-    assert "03_backpropagation: not answered (11): Part 1: sigmoid, Part 1: sigmoid_prime," in blank
+    assert "03_backpropagation: not answered (10): Part 1: sigmoid, Part 1: sigmoid_prime," in blank
     assert "NotImplementedError" not in blank  # one line per assignment, not one per stub
     links = re.findall(r'<a href="([^"]+)">', page)
     for (student, assignment), outcome in by.items():

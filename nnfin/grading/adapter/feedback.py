@@ -12,6 +12,7 @@ does not compile them again. nbgrader's GenerateFeedback uses it through
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -19,9 +20,9 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from traitlets import default
 
 NO_ALT = "No description has been provided for this image"
+FEEDBACK_PAGE = Path(__file__).with_name("templates") / "feedback" / "nnfin_feedback.html.j2"
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
 _FOCUSABLE = re.compile(
     r'<div class="((?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?)"')
@@ -58,9 +59,10 @@ class FeedbackExporter(HTMLExporter):
     (templates/feedback/nnfin_feedback.html.j2, which extends it).
     """
 
-    @default("template_file")
-    def _nnfin_feedback_page(self) -> str:
-        return "nnfin_feedback.html.j2"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.template_name == "feedback" and self.template_file == "index.html.j2":
+            self.template_file = str(FEEDBACK_PAGE)  # a path: its folder joins extra_template_paths
 
     def _create_environment(self) -> jinja2.Environment:
         environment = super()._create_environment()
