@@ -143,7 +143,7 @@ def round_trip() -> Iterator[tuple[Path, dict[str, Student], dict[str, str]]]:
         passwd = None
         if _real_users():
             passwd = base / "passwd"
-            passwd.write_text(Path("/etc/passwd").read_text() + "".join(
+            passwd.write_text(Path("/etc/passwd").read_text().rstrip("\n") + "\n" + "".join(
                 f"{name}:x:{uid}:{uid}:{name}:{base / 'home' / name}:/bin/sh\n"
                 for name, uid in STUDENTS.items()))
         students = {name: Student(name, uid, base, exchange, passwd) for name, uid in STUDENTS.items()}
