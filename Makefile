@@ -3,6 +3,8 @@
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PYTHON := $(PYTHON)
+# the oldest Python every pin in constraints.txt installs on (requires-python in pyproject.toml)
+PYTHON_FLOOR := 3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 NBGRADER := $(VENV)/bin/nbgrader
@@ -10,9 +12,12 @@ STAMP  := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9]*))
 # COURSE=/path runs a target on another copy of the course (the tests do); default: this one
 COURSE ?= $(CURDIR)
-# ASSIGNMENT=01_losses limits the exchange targets to one assignment (default: all of them)
+# ASSIGNMENT=01_losses and STUDENT=alice narrow every target that acts on submissions (default: all;
+# several names: ASSIGNMENT="01_losses 02_gradient_descent"); an unknown name is an error
 ASSIGNMENT ?=
+STUDENT ?=
 SELECTED = $(or $(ASSIGNMENT),$(ASSIGNMENTS))
+SELECT = --assignment "$(ASSIGNMENT)" --student "$(STUDENT)"
 
 # The venv's programs come first for every command make runs: nbgrader calls `alembic` from
 # PATH to create a gradebook, and JupyterLab starts kernels and nbgrader from it.
@@ -31,7 +36,7 @@ help:
 	@echo "make demo   - set up, build release/, grade the demo class, print where to look"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lab    - JupyterLab with the formgrader, opened on this course (LAB_ARGS=\"--port 8890\")"
-	@echo "The instructor's day (ASSIGNMENT=01_losses for one assignment, default all):"
+	@echo "The instructor's week (ASSIGNMENT=01_losses, STUDENT=alice narrow each step; default all):"
 	@echo "  make release-assignment  - put the student versions into the exchange"
 	@echo "  make collect             - copy the students' submissions from the exchange into submitted/"
 	@echo "  make grade               - grade every submission (JOBS=N at once; UNSANDBOXED=1 without bubblewrap)"
@@ -42,6 +47,14 @@ help:
 	@echo "make bench  - time plain nbgrader vs our grader on a class of model answers (BENCH_ARGS=\"--students 2\")"
 
 $(PY):
+	@found="$$($(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"; \
+	if [ -z "$$found" ]; then \
+	  echo "make: no Python found (PYTHON=$(PYTHON)): the course needs Python $(PYTHON_FLOOR) or newer;" \
+	       "install one (e.g. apt-get install python3) or name it: make setup PYTHON=/path/to/python3" >&2; exit 1; fi; \
+	if [ "$$(printf '%s\n' "$(PYTHON_FLOOR)" "$$found" | sort -V | head -n1)" != "$(PYTHON_FLOOR)" ]; then \
+	  echo "make: $(PYTHON) is Python $$found, too old: the course needs Python $(PYTHON_FLOOR) or newer" \
+	       "(Debian 12's python3.11, Ubuntu 24.04's python3 and Debian 13's python3 all do);" \
+	       "name a newer one: make setup PYTHON=/path/to/python3.12" >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(PY) constraints.txt pyproject.toml
@@ -62,7 +75,21 @@ $(STAMP): $(PY) constraints.txt pyproject.toml
 	$(PY) -m nnfin.grading.engine.isolation --install-hint
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# MathJax for the pages that show maths (feedback, formgrader), inlined so they need no network;
+# pinned (version and integrity) in package-lock.json, installed into node_modules/
+MATHJAX_STAMP := node_modules/.installed
+$(MATHJAX_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing npm, which installs MathJax for the course's pages (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm) >/dev/null 2>&1 || true; \
+	  fi; }
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm is missing; it installs the MathJax that feedback" \
+	  "pages and the formgrader need offline: apt-get install npm (or Node.js with npm), then make setup" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(STAMP) $(MATHJAX_STAMP)
 
 release: setup
 	$(PY) -m nnfin.course release --root "$(COURSE)"
@@ -77,7 +104,7 @@ GRADE_FLAGS = --jobs "$(JOBS)" $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsand
 	$(if $(SCHEDULER),--scheduler "$(SCHEDULER)") $(if $(filter 1 yes true,$(FORCE)),--force)
 
 grade: setup
-	$(PY) -m nnfin.course grade --root "$(COURSE)" $(GRADE_FLAGS)
+	$(PY) -m nnfin.course grade --root "$(COURSE)" $(GRADE_FLAGS) $(SELECT)
 
 demo: release
 	$(PY) -m nnfin.course demo --root "$(COURSE)" $(GRADE_FLAGS)
@@ -95,17 +122,19 @@ release-assignment: release
 	@$(call NBGRADER_EACH,release_assignment "$$a" --force)
 
 collect: setup
-	@$(call NBGRADER_EACH,collect "$$a" --update)
+	@$(PY) -m nnfin.course known --root "$(COURSE)" --assignment "$(ASSIGNMENT)"
+	@$(call NBGRADER_EACH,collect "$$a" --update $(if $(STUDENT),--student "$(STUDENT)"))
 
 # feedback pages of every graded submission (after grading written answers), one process per core
 feedback: setup
-	$(PY) -m nnfin.course feedback --root "$(COURSE)" --jobs "$(JOBS)"
+	$(PY) -m nnfin.course feedback --root "$(COURSE)" --jobs "$(JOBS)" $(SELECT)
 
+# students who did not hand in through the exchange (the demo class) are skipped, one line each
 release-feedback: setup
-	@$(call NBGRADER_EACH,release_feedback "$$a")
+	$(PY) -m nnfin.course release-feedback --root "$(COURSE)" $(SELECT)
 
 export: setup
-	$(PY) -m nnfin.course export --root "$(COURSE)"
+	$(PY) -m nnfin.course export --root "$(COURSE)" $(SELECT)
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -117,4 +146,4 @@ bench: setup
 	$(PY) bench/grade_bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) autograded/*/ feedback submitted exchange gradebook.db grades.csv reports
+	rm -rf $(VENV) node_modules autograded/*/ feedback submitted exchange gradebook.db grades*.csv reports

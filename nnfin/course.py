@@ -43,6 +43,18 @@ def _jobs(text: str) -> int | None:
     return int(text) if text.strip() else None
 
 
+def _narrowing(command: argparse.ArgumentParser) -> None:
+    """make's ASSIGNMENT= and STUDENT= (empty: all; names separated by commas or spaces)."""
+    command.add_argument("--assignment", default="", help="only these assignments (default: all)")
+    command.add_argument("--student", default="", help="only these students (default: all)")
+
+
+def _selection(args: argparse.Namespace):
+    from nnfin.grading.selection import from_text
+
+    return from_text(getattr(args, "assignment", ""), getattr(args, "student", ""))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m nnfin.course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,10 +63,18 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("data", help="rewrite the data files from the reference generator")
     exported = sub.add_parser("export", help="write grades.csv from the gradebook")
     exported.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+    _narrowing(exported)
+    known = sub.add_parser("known", help="fail, listing the course's assignments, on an unknown --assignment")
+    known.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+    known.add_argument("--assignment", default="", help="the names to check")
+    handed = sub.add_parser("release-feedback", help="put the feedback pages into the exchange")
+    handed.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+    _narrowing(handed)
     pages = sub.add_parser("feedback", help="write the feedback page of every graded submission")
     pages.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
     pages.add_argument("--jobs", type=_jobs, default=None,
                        help="pages rendered at once (default: one per core)")
+    _narrowing(pages)
     for name, text in (("grade", "grade every submission under submitted/"),
                        ("demo", "install the demo class, grade it and print where to look")):
         command = sub.add_parser(name, help=text)
@@ -68,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
                                   "(needs the cluster extra)")
         command.add_argument("--force", action="store_true",
                              help="grade every submission again, even those whose result still holds")
+        if name == "grade":
+            _narrowing(command)
     args = parser.parse_args(argv)
     if args.command == "release":
         from nnfin.grading.adapter import gradebook
@@ -82,14 +104,28 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "export":
         from nnfin.grading import publish
 
-        publish.main_export(args.root.resolve())
+        publish.main_export(args.root.resolve(), _selection(args))
     elif args.command == "feedback":
         from nnfin.grading import publish
 
-        if publish.main_feedback(args.root.resolve(), args.jobs):
+        if publish.main_feedback(args.root.resolve(), args.jobs, _selection(args)):
+            raise SystemExit(1)
+    elif args.command == "known":
+        from nnfin.grading import selection
+
+        selection.check(_selection(args), assignments(args.root.resolve() / "source"))
+    elif args.command == "release-feedback":
+        from nnfin.grading import publish
+
+        if not publish.main_release_feedback(args.root.resolve(), _selection(args)):
             raise SystemExit(1)
     else:
-        _grade(args)
+        try:
+            _grade(args)
+        except KeyboardInterrupt:  # before the grading loop (which handles Ctrl-C itself)
+            print("Interrupted before any submission was graded: nothing was recorded; "
+                  "`make grade` starts again.", file=sys.stderr)
+            raise SystemExit(130) from None
 
 
 def _grade(args: argparse.Namespace) -> None:
@@ -97,7 +133,14 @@ def _grade(args: argparse.Namespace) -> None:
     from nnfin.grading import warmup
 
     root = args.root.resolve()
-    if args.command == "grade" and not args.force:
+    selection = _selection(args)
+    if selection.narrowed:
+        from nnfin.grading import selection as names
+
+        students = sorted(p.name for p in (root / "submitted").iterdir() if p.is_dir()
+                          and not p.name.startswith(".")) if (root / "submitted").is_dir() else None
+        names.check(selection, assignments(root / "source"), students)
+    if args.command == "grade" and not args.force and not selection.narrowed:
         from nnfin.grading import reuse
 
         reused = reuse.unchanged_class(root)
@@ -111,8 +154,9 @@ def _grade(args: argparse.Namespace) -> None:
     from nnfin.grading import pipeline
 
     run = pipeline.main_grade if args.command == "grade" else pipeline.main_demo
+    extra = {"selection": selection} if args.command == "grade" else {}
     run(root, args.jobs, args.unsandboxed, executor=executor, scheduler=args.scheduler.strip() or None,
-        force=args.force)
+        force=args.force, **extra)
 
 
 if __name__ == "__main__":

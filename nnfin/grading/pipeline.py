@@ -23,7 +23,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nnfin.coursedir import REPO, assignments
-from nnfin.grading import notebook, publish, report, warmup
+from nnfin.grading import interrupt, notebook, publish, report, warmup
 from nnfin.grading.adapter import gradebook, speedups
 from nnfin.grading.adapter.preprocessors import RESULTS
 from nnfin.grading.checks.runner import checks_seed
@@ -31,6 +31,7 @@ from nnfin.grading.engine import local, pool, schedule, staging
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
 from nnfin.grading.reuse import Reuse, summary_line
+from nnfin.grading.selection import EVERYTHING, Selection, check
 
 STAGED = Path("build") / "staged"
 STATS = Path("build") / "grade_stats.json"
@@ -52,6 +53,7 @@ class Outcome:
     sandbox: str = ""
     reused: bool = False  # its stored result still holds (see nnfin/grading/reuse.py)
     recorded: bool = False  # graded and recorded this run (a failure of the grader is not)
+    selected: bool = True  # in this run's ASSIGNMENT=/STUDENT= (the others only fill the class report)
 
     @property
     def percent(self) -> float:
@@ -97,9 +99,12 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
         RESULTS.pop((outcome.student, outcome.assignment), None)
         gradebook.record_zero(api, outcome.assignment, outcome.student)
         return False
+    graded_by_hand = gradebook.hand_graded(api, outcome.assignment, outcome.student)
     done = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
     RESULTS.pop((outcome.student, outcome.assignment), None)
     outcome.recorded = bool(done.get("success"))
+    if outcome.recorded:  # unchanged written answers keep their hand grade (nbgrader would flag them)
+        gradebook.keep_hand_grades(api, outcome.assignment, outcome.student, graded_by_hand)
     if not done.get("success"):
         log = root / "build" / "logs" / f"{outcome.student}__{outcome.assignment}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -111,17 +116,19 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
 
 def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = True,
                 executor: Executor | None = None, limits: SubmissionLimits | None = None,
-                force: bool = False) -> list[Outcome]:
+                force: bool = False, selection: Selection = EVERYTHING) -> list[Outcome]:
     """Grade every submission under ``root/submitted``; return one outcome per (student, assignment).
 
     A submission whose fingerprint and gradebook entry are unchanged keeps its result unless ``force``.
+    With a narrowed ``selection`` only its submissions are graded; every other one comes back with
+    its last recorded result and ``selected=False``, so the class report still covers the class.
     """
     with speedups.shared_engines():  # nbgrader opens the gradebook ~9 times a submission
-        return _grade_class(root, jobs, progress, executor, limits, force)
+        return _grade_class(root, jobs, progress, executor, limits, force, selection)
 
 
 def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executor | None,
-                 limits: SubmissionLimits | None, force: bool) -> list[Outcome]:
+                 limits: SubmissionLimits | None, force: bool, selection: Selection) -> list[Outcome]:
     started = time.perf_counter()
     api = gradebook.api(root, STAGED)
     try:
@@ -133,30 +140,38 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
     reuse = Reuse(root, api, limits, force, limits_from_config=from_config)
-    to_grade = _to_grade(root, names, reuse, outcomes)
+    to_grade = _to_grade(root, names, reuse, outcomes, selection)
     own = executor is None
     executor = executor or pool.local_pool(jobs, limits)
     bar = tqdm(total=len(to_grade), desc="grading", unit="submission", disable=None if progress else True,
                file=sys.stderr)
-    try:
-        _grade_on(executor, api, root, limits, to_grade, bar)
-    finally:
-        bar.close()
-        if own:
-            executor.shutdown(wait=True, cancel_futures=True)
-    gradebook.fill_scores(api, outcomes)
-    reuse.remember(outcomes)
-    gradebook.export(root, api)
+    with interrupt.deferred() as pressed:  # Ctrl-C stops the loop at its next turn, never mid-record
+        try:
+            stopped = _grade_on(executor, api, root, limits, to_grade, bar, pressed)
+        finally:
+            bar.close()
+            if own:
+                executor.shutdown(wait=True, cancel_futures=True)
+        gradebook.fill_scores(api, outcomes)
+        reuse.remember(outcomes)  # what was recorded is reused by the next run, also after Ctrl-C
+        gradebook.export(root, api)
+        if stopped:
+            raise interrupt.GradingInterrupted(sum(o.recorded for o in to_grade), len(to_grade))
     _write_stats(root, outcomes, jobs or pool.default_jobs(), time.perf_counter() - started)
     return outcomes
 
 
-def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome]) -> list[Outcome]:
+def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome],
+              selection: Selection = EVERYTHING) -> list[Outcome]:
     """One outcome per (student, assignment) into ``outcomes``; return those that need grading."""
     to_grade = []
     for student in _students(root / "submitted"):
         for assignment in names:
-            outcome = Outcome(student, assignment)
+            outcome = Outcome(student, assignment, selected=selection.covers(student, assignment))
+            if not outcome.selected:  # left alone: its last recorded result, for the class report
+                if reuse.latest(outcome):
+                    outcomes.append(outcome)
+                continue
             outcomes.append(outcome)
             if reuse.restore(outcome):
                 continue
@@ -169,20 +184,26 @@ def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome
 
 
 def _grade_on(executor: Executor, api, root: Path, limits: SubmissionLimits, to_grade: list[Outcome],
-              bar: tqdm) -> None:
+              bar: tqdm, pressed=lambda: False) -> bool:
     """Stage, grade and record each submission, slowest assignment first (see `schedule`).
 
     Submissions are staged as they are handed out, so the first workers start before the
-    whole class is staged, and only a few wait in the executor at a time.
+    whole class is staged, and only a few wait in the executor at a time. Once ``pressed()``
+    (Ctrl-C), nothing more is handed out or recorded, the running jobs are stopped: True.
     """
     course_id = api.coursedir.course_id
     costs = schedule.previous_costs(root / STATS)
     order = schedule.LongestFirst([(o.assignment, o) for o in to_grade], costs)
     pending: dict[Future, Outcome] = {}
     while True:
+        if pressed():
+            for future in pending:
+                future.cancel()
+            pool.stop(executor)
+            return True
         # enough to keep every worker busy; asked each time, since a cluster may grow
         in_flight = 2 * (pool.slots(executor) or len(to_grade) or 1)
-        while len(pending) < in_flight and (outcome := order.next()) is not None:
+        while len(pending) < in_flight and not pressed() and (outcome := order.next()) is not None:
             job = _stage(root, outcome.student, outcome.assignment, course_id, outcome, limits)
             if job is None:  # not gradable as handed in: recorded at 0, the same next time
                 _record(api, root, outcome, None)
@@ -191,9 +212,13 @@ def _grade_on(executor: Executor, api, root: Path, limits: SubmissionLimits, to_
                 continue
             pending[executor.submit(grade_job, job)] = outcome
         if not pending:
-            return
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            if pressed():
+                continue  # stopped while handing out: say so
+            return False
+        done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)  # a turn to see Ctrl-C
         for future in done:
+            if pressed():
+                break
             outcome = pending.pop(future)
             result = _result_of(future, outcome)
             if result is not None:
@@ -229,6 +254,7 @@ def _write_stats(root: Path, outcomes: list[Outcome], jobs: int, wall: float) ->
 
 def summary_table(outcomes: list[Outcome]) -> str:
     """Students down, assignments across: autograded percent, with problems listed after."""
+    outcomes = [o for o in outcomes if o.selected]
     students = sorted({o.student for o in outcomes})
     names = sorted({o.assignment for o in outcomes})
     by = {(o.student, o.assignment): o for o in outcomes}
@@ -283,14 +309,24 @@ def _cluster(scheduler: str, unsandboxed: bool) -> Executor:
 
 def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = False,
                fresh_release: bool = True, executor: Executor | None = None,
-               announce: bool = True, scheduler: str | None = None, force: bool = False) -> list[Outcome]:
+               announce: bool = True, scheduler: str | None = None, force: bool = False,
+               selection: Selection = EVERYTHING) -> list[Outcome]:
     """``make grade``; ``executor`` is a pool already warming up (see `warmup.start`), shut down here.
 
     With ``scheduler`` the submissions go to that Dask cluster, whose workers check their own sandbox.
+    ``selection`` (make's ASSIGNMENT= and STUDENT=) narrows what is graded; unknown names refuse.
     """
     if not (root / "submitted").is_dir():
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
         raise SystemExit("no submitted/ folder: collect submissions into "
                          "submitted/<student>/<assignment>/<notebook>.ipynb first")
+    try:
+        check(selection, assignments(root / "source"), _students(root / "submitted"))
+    except SystemExit:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        raise
     if scheduler:
         executor = executor or _cluster(scheduler, unsandboxed)
     else:
@@ -298,7 +334,14 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
     try:
         if fresh_release:
             gradebook.release(root, force=False)
-        outcomes = grade_class(root, jobs, executor=executor, force=force)
+        outcomes = grade_class(root, jobs, executor=executor, force=force, selection=selection)
+    except interrupt.GradingInterrupted as stopped:  # the instructor's Ctrl-C: one line, no traceback
+        print(stopped.line(), file=sys.stderr)
+        raise SystemExit(interrupt.EXIT_CODE) from None
+    except KeyboardInterrupt:  # before the grading loop: nothing was recorded
+        print("Interrupted before any submission was graded: nothing was recorded; "
+              "`make grade` starts again.", file=sys.stderr)
+        raise SystemExit(interrupt.EXIT_CODE) from None
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)

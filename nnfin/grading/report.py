@@ -1,8 +1,12 @@
 """The class report: one HTML page that tells an instructor what to re-teach.
 
-Per assignment and part: how many students passed, and which misconceptions the
-hidden checks named, with how many students had each. Then the students with
-the lowest scores and what they missed, and a link to every student's feedback.
+At the top, what to re-teach: the parts most students lost, the misconceptions most
+students had (with counts) and who left parts unanswered. Then per assignment and part
+(named as students see them, "Part 1: mse"): how many students passed, which
+misconceptions the hidden checks named, with how many students had each, and who did
+not answer it (a part still raising NotImplementedError is not a mistake to re-teach).
+Then the students with the lowest scores and what they missed, and a link to every
+student's feedback.
 Plots are matplotlib images embedded in the page, so it is a single file that
 can be mailed or archived. Everything a student's code could influence (an
 exception message quoted in a check's message) is escaped.
@@ -13,41 +17,25 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
 
+from nnfin.grading import diagnosis
+from nnfin.grading import parts as part_names
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 REPORT = Path("reports") / "class_report.html"
 LOWEST = 5  # students listed under "lowest scores"
-NO_MESSAGE = "lost points without a message"
+TOP = 5  # parts and misconceptions listed in the summary at the top
+UNANSWERED = "raises NotImplementedError"  # the hidden checks' label for a stub left in place
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_CELL_LINE = re.compile(r"\s*\(line \d+ of your cell\)")
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?!\w|\.\d)", re.IGNORECASE)
-_LOOKS_LIKE = re.compile(r"^it looks like\s+", re.IGNORECASE)
-_RAISED = re.compile(r"^(\S+ raised [\w.]+)")  # "f() raised ValueError": the student's text after it varies
-
-
-def _label(message: str) -> str:
-    """A message as a misconception: its "It looks like ..." diagnosis, else its first sentence."""
-    message = _CELL_LINE.sub("", message.strip())
-    raised = _RAISED.match(message)
-    if raised:
-        return raised.group(1)
-    sentences = _SENTENCE_END.split(message)
-    named = [s for s in sentences if _LOOKS_LIKE.match(s)]
-    if named:
-        text = _LOOKS_LIKE.sub("", named[0]).split(": ")[0]
-    else:
-        text = sentences[0]
-    text = re.sub(r"\s+([,;:)])", r"\1", " ".join(_NUMBER.sub("", text).split())).rstrip(".,:; ")
-    return text[:140] or NO_MESSAGE
+_label = diagnosis.label
+NO_MESSAGE = diagnosis.NO_MESSAGE
 
 
 def misconceptions(part: dict) -> list[str]:
@@ -63,6 +51,13 @@ def misconceptions(part: dict) -> list[str]:
     return list(dict.fromkeys(labels)) or [NO_MESSAGE]
 
 
+def unanswered(part: dict) -> bool:
+    """The part lost points only because its answer still raises NotImplementedError (the stub)."""
+    labels = misconceptions(part)
+    return bool(labels) and all(label == UNANSWERED or label.endswith("raised NotImplementedError")
+                                for label in labels)
+
+
 @dataclass
 class PartSummary:
     """One graded part across the class."""
@@ -70,6 +65,12 @@ class PartSummary:
     submitted: int = 0
     passed: int = 0
     mistakes: dict[str, list[str]] = field(default_factory=dict)  # label -> students
+    unanswered: list[str] = field(default_factory=list)  # students whose answer is still the stub
+
+    @property
+    def lost(self) -> list[str]:
+        """The students who answered and lost points (each once)."""
+        return sorted({s for who in self.mistakes.values() for s in who})
 
     @property
     def pass_rate(self) -> float:
@@ -87,6 +88,9 @@ def summarise(outcomes) -> dict[str, dict[str, PartSummary]]:
             entry.submitted += 1
             labels = misconceptions(part)
             entry.passed += not labels
+            if unanswered(part):
+                entry.unanswered.append(o.student)
+                continue
             for label in labels:
                 entry.mistakes.setdefault(label, []).append(o.student)
     return dict(summary)
@@ -115,19 +119,23 @@ def _score_plot(outcomes) -> str:
     return _png(fig)
 
 
-def _parts_plot(assignment: str, parts: dict[str, PartSummary]) -> str:
-    """Stacked bars per part: students with full marks, then those who lost points (the table names why)."""
-    names = list(parts)
-    passed = [parts[n].passed for n in names]
-    failed = [parts[n].submitted - parts[n].passed for n in names]
-    fig, ax = plt.subplots(figsize=(5.2, 0.32 * len(names) + 1.3))
-    ax.barh(names, passed, color="tab:green", label="full marks")
-    ax.barh(names, failed, left=passed, color="tab:red", label="lost points")
+def _parts_plot(assignment: str, parts: dict[str, PartSummary], names: dict[str, str]) -> str:
+    """Stacked bars per part: full marks, then lost points, then not answered (the table names why)."""
+    gids = list(parts)
+    labels = [part_names.label(names, g) for g in gids]
+    passed = [parts[g].passed for g in gids]
+    lost = [len(parts[g].lost) for g in gids]
+    blank = [len(parts[g].unanswered) for g in gids]
+    fig, ax = plt.subplots(figsize=(5.6, 0.32 * len(gids) + 1.3))
+    ax.barh(labels, passed, color="tab:green", label="full marks")
+    ax.barh(labels, lost, left=passed, color="tab:red", label="lost points")
+    ax.barh(labels, blank, left=[p + f for p, f in zip(passed, lost, strict=True)], color="tab:gray",
+            label="not answered")
     ax.invert_yaxis()
     ax.set_xlabel("students")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"{assignment}: who passed each part")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize="small", frameon=False)
     return _png(fig)
 
 
@@ -140,24 +148,58 @@ def _feedback_link(root: Path | None, student: str, assignment: str) -> str:
     return f'<a href="{html.escape(target.as_posix())}">{html.escape(assignment)}</a>'
 
 
-def _part_section(assignment: str, parts: dict[str, PartSummary]) -> str:
+def _who(students: list[str]) -> str:
+    return f"<small>({html.escape(', '.join(students))})</small>"
+
+
+def _part_section(assignment: str, parts: dict[str, PartSummary], names: dict[str, str]) -> str:
     rows = []
     for gid, part in parts.items():
         found = sorted(part.mistakes.items(), key=lambda item: (-len(item[1]), item[0]))
-        mistakes = "".join(
-            f"<li><b>{len(who)}</b> &times; {html.escape(label)} "
-            f"<small>({html.escape(', '.join(who))})</small></li>" for label, who in found)
-        rows.append(f'<tr data-part="{html.escape(gid)}"><th>{html.escape(gid)}</th>'
+        mistakes = "".join(f"<li><b>{len(who)}</b> &times; {html.escape(label)} {_who(who)}</li>"
+                           for label, who in found)
+        blank = f"<b>{len(part.unanswered)}</b> {_who(part.unanswered)}" if part.unanswered else "none"
+        rows.append(f'<tr data-part="{html.escape(gid)}"><th>{html.escape(part_names.label(names, gid))}</th>'
                     f"<td>{part.passed} / {part.submitted} ({part.pass_rate:.0f} %)</td>"
-                    f"<td><ul>{mistakes or '<li>none</li>'}</ul></td></tr>")
+                    f"<td><ul>{mistakes or '<li>none</li>'}</ul></td><td>{blank}</td></tr>")
+    plot = _img(_parts_plot(assignment, parts, names), f"{assignment}: passes per part")
     return f"""<section class="assignment" data-assignment="{html.escape(assignment)}">
 <h2>{html.escape(assignment)}</h2>
-<div class="side">{_img(_parts_plot(assignment, parts), f"{assignment}: passes per part")}
-<table><tr><th>part</th><th>full marks</th><th>misconceptions (students)</th></tr>{''.join(rows)}</table>
+<div class="side">{plot}
+<table><tr><th>part</th><th>full marks</th><th>misconceptions (students)</th><th>not answered</th></tr>
+{''.join(rows)}</table>
 </div></section>"""
 
 
-def _lowest(outcomes, summary_parts) -> str:
+def _summary(summary: dict[str, dict[str, PartSummary]], names: dict[str, dict[str, str]]) -> str:
+    """What to re-teach first: the parts most students lost, the misconceptions most had, who left parts."""
+    def where(assignment: str, gid: str) -> str:
+        return f"{html.escape(assignment)} {html.escape(part_names.label(names.get(assignment, {}), gid))}"
+
+    lost = sorted(((len(p.lost), p.submitted, a, g) for a, ps in summary.items() for g, p in ps.items()
+                   if p.lost), key=lambda row: (-row[0], row[2], row[3]))
+    parts = "".join(f'<li data-part="{html.escape(g)}"><b>{n}</b> of {m} students lost points on '
+                    f"{where(a, g)}</li>" for n, m, a, g in lost[:TOP])
+    had = sorted(((len(who), label, a, g, who) for a, ps in summary.items() for g, p in ps.items()
+                  for label, who in p.mistakes.items()), key=lambda row: (-row[0], row[2], row[3], row[1]))
+    found = "".join(f"<li><b>{n}</b> &times; {html.escape(label)} &mdash; {where(a, g)} {_who(who)}</li>"
+                    for n, label, a, g, who in had[:TOP])
+    left: dict[str, int] = defaultdict(int)
+    for ps in summary.values():
+        for p in ps.values():
+            for student in p.unanswered:
+                left[student] += 1
+    ranked = sorted(left.items(), key=lambda item: (-item[1], item[0]))
+    blank = "".join(f'<li data-student="{html.escape(s)}"><b>{html.escape(s)}</b>: {n} part'
+                    f"{'s' if n != 1 else ''}</li>" for s, n in ranked)
+    return f"""<section id="summary"><h2>What to re-teach</h2>
+<h3>Parts most students lost</h3><ol>{parts or '<li>none: every answered part earned full marks</li>'}</ol>
+<h3>Misconceptions most students had</h3><ol>{found or '<li>none</li>'}</ol>
+<h3>Not answered (still raising NotImplementedError; not counted as mistakes)</h3>
+<ul>{blank or '<li>none</li>'}</ul></section>"""
+
+
+def _lowest(outcomes, names: dict[str, dict[str, str]]) -> str:
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for o in outcomes:
         totals[o.student][0] += o.score
@@ -166,10 +208,17 @@ def _lowest(outcomes, summary_parts) -> str:
     items = []
     for student in ranked[:LOWEST]:
         got, out_of = totals[student]
-        missed = [f"{html.escape(o.assignment)} {html.escape(gid)}: "
-                  f"{html.escape('; '.join(misconceptions(part)))}"
-                  for o in sorted(outcomes, key=lambda o: o.assignment) if o.student == student
-                  for gid, part in o.parts.items() if misconceptions(part)]
+        mine = sorted((o for o in outcomes if o.student == student), key=lambda o: o.assignment)
+        missed = []
+        for o in mine:
+            labels = names.get(o.assignment, {})
+            missed += [f"{html.escape(o.assignment)} {html.escape(part_names.label(labels, gid))}: "
+                       f"{html.escape('; '.join(misconceptions(part)))}"
+                       for gid, part in o.parts.items() if misconceptions(part) and not unanswered(part)]
+            blank = [part_names.label(labels, gid) for gid, part in o.parts.items() if unanswered(part)]
+            if blank:
+                missed.append(f"{html.escape(o.assignment)}: not answered ({len(blank)}): "
+                              f"{html.escape(', '.join(blank))}")
         missed += [f"{html.escape(o.assignment)}: not submitted" for o in outcomes
                    if o.student == student and not o.submitted]
         percent = 100.0 * got / out_of if out_of else 0.0
@@ -197,7 +246,8 @@ def render(outcomes, root: Path | None = None) -> str:
         f"<li><b>{html.escape(o.student)}/{html.escape(o.assignment)}</b>: {html.escape(p)}</li>"
         for o in outcomes for p in o.problems if o.submitted)
     head = "".join(f"<th>{html.escape(a)}</th>" for a in names)
-    sections = "".join(_part_section(a, summary[a]) for a in names if a in summary)
+    labels = {a: part_names.of_release(root, a) if root else {} for a in names}
+    sections = "".join(_part_section(a, summary[a], labels[a]) for a in names if a in summary)
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>Module 3 class report</title>
 <style>body{{font-family:sans-serif;max-width:75em;margin:2em auto}}
@@ -208,10 +258,11 @@ small{{color:#555}}</style>
 <h1>Module 3: Learning from Mistakes &mdash; class report</h1>
 <p>Autograded points only; written answers are graded in the formgrader (<code>make lab</code>).
 A student is counted once per misconception and part, however many checks it failed.</p>
+{_summary(summary, labels)}
 {_img(_score_plot(outcomes), "score distribution")}
 {sections}
 <h2>Lowest scores, and what they missed</h2>
-{_lowest(outcomes, summary)}
+{_lowest(outcomes, labels)}
 <h2>Scores and feedback</h2>
 <p>Each assignment name links to that student's feedback page (written by <code>make feedback</code>).</p>
 <table><tr><th>student</th>{head}</tr>{''.join(rows)}</table>

@@ -45,6 +45,7 @@ class Reuse:
         self.fingerprints = Fingerprints(root, nbgrader.coursedir.course_id, limits)
         self.in_gradebook = {} if force else self._graded()
         self.current: dict[tuple[str, str], str] = {}
+        self._ids: dict[tuple[str, str], str] | None = None  # every graded submission (for `latest`)
 
     def _graded(self) -> dict[tuple[str, str], str]:
         return _gradebook_ids(self.nbgrader.coursedir.db_url, self.nbgrader.coursedir.course_id)
@@ -65,6 +66,21 @@ class Reuse:
         autograded = self.root / "autograded" / outcome.student / outcome.assignment
         if (record.get("fingerprint") != fingerprint or record.get("submission") != self.in_gradebook[key]
                 or not autograded.is_dir()):
+            return False
+        for name in KEPT:
+            if name in record:
+                setattr(outcome, name, record[name])
+        outcome.reused = True
+        return True
+
+    def latest(self, outcome) -> bool:
+        """Fill ``outcome`` from its last recorded result while the gradebook still holds that
+        submission, whether or not it is still current (for a run narrowed to other submissions)."""
+        key = (outcome.student, outcome.assignment)
+        if self._ids is None:
+            self._ids = self._graded()
+        record = _read(self._path(*key))
+        if not record or record.get("submission") != self._ids.get(key):
             return False
         for name in KEPT:
             if name in record:

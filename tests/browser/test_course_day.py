@@ -8,10 +8,15 @@ servers started here on free ports of 127.0.0.1:
 * the student opens the released notebook (answered) in JupyterLab, runs all cells, sees a
   visible test's message and a plot, and validates with nbgrader's *Validate* button;
 * the instructor starts ``make lab``, sees the assignment and the submissions in the formgrader
-  (and no warning about the exchange), opens alice's submission, gives her written answer a score
-  and a comment; ``make export`` puts that score into grades.csv, ``make feedback`` the comment
-  into her feedback;
-* bob's feedback page opens without a console error and shows every part's message.
+  (and no warning about the exchange, no configuration panel with the server's token), opens
+  alice's submission, reads the written answer's mark scheme beside it (its maths typeset), gives
+  the answer a score and a comment; ``make export`` puts that score into grades.csv, ``make
+  feedback`` the comment into her feedback (and no mark scheme);
+* bob's feedback page opens without a console error, its maths typeset with the network cut off,
+  a summary of the parts at the top, every part's message wrapped, no bare score outputs.
+
+Every page may fetch nothing but 127.0.0.1 and file:// (everything else is aborted and
+recorded), so maths can only render from the course's own MathJax.
 
 A screenshot of each step goes to build/browser-screenshots/ (git-ignored).
 """
@@ -45,7 +50,6 @@ ANSWER = ("Large misses cost real money: a model that is badly wrong on a crash 
 COMMENT = "Good point on crash days; also say when outliers are data errors."
 SUM_NOT_MEAN = demo.DEMO_MISTAKES[0]
 LOCAL = ("http://127.0.0.1:", "file://", "data:", "blob:", "about:")
-MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
 
 
 def _shot(page, name: str) -> None:
@@ -90,17 +94,33 @@ def course(browser_context, tmp_path_factory) -> Path:
     return root
 
 
-def _page(context, errors: list[str] | None = None):
-    """A tab that reaches nothing but this machine (MathJax's CDN answers with an empty script)."""
+def _page(context, errors: list[str] | None = None, outside: list[str] | None = None):
+    """A tab that reaches nothing but this machine: every other request is aborted (and noted)."""
     page = context.new_page()
     page.set_default_timeout(45_000)  # a busy two-core machine: the servers answer slowly
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
-               else route.fulfill(status=200, content_type="text/javascript", body="")
-               if route.request.url.startswith(MATHJAX) else route.abort())
+
+    def route(route) -> None:
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            if outside is not None:
+                outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
     if errors is not None:
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
     return page
+
+
+def _typeset(page) -> int:
+    """Wait for MathJax to finish; the number of formulas it typeset (none may be an error)."""
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                           timeout=60_000)
+    page.evaluate("() => MathJax.startup.promise")
+    assert page.locator("mjx-container [data-mjx-error], mjx-merror").count() == 0
+    return page.locator("mjx-container svg").count()
 
 
 # --- the student in JupyterLab --------------------------------------------------------------------
@@ -202,12 +222,16 @@ def _submission_id(course: Path, student: str) -> str:
 
 def test_instructor_grades_a_written_answer_in_the_formgrader(course, instructor_lab, browser_context):
     base, token = instructor_lab
-    page = _page(browser_context)
+    errors: list[str] = []
+    outside: list[str] = []
+    page = _page(browser_context, errors, outside)
     try:
         page.goto(f"{base}/formgrader/manage_assignments?token={token}", wait_until="load")
         page.locator("table").get_by_text(ASSIGNMENT, exact=True).wait_for()
         assert page.locator("#warning-exchange").count() == 0, "the formgrader says the exchange is missing"
         assert page.locator(".alert-danger, .alert-warning").count() == 0
+        assert "Current configuration" not in page.inner_text("body")
+        assert token not in page.content(), "the formgrader shows the server's token"
         _shot(page, "instructor-1-assignments")
 
         page.goto(f"{base}/formgrader/manage_submissions/{ASSIGNMENT}", wait_until="load")
@@ -217,6 +241,15 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(course, instructor
 
         page.goto(f"{base}/formgrader/submissions/{_submission_id(course, 'alice')}/", wait_until="load")
         page.get_by_text(ANSWER[:40]).wait_for()
+        # the grader reads the mark scheme right below the answer, maths typeset from the local copy
+        scheme = page.locator(".nnfin-mark-scheme")
+        assert scheme.count() == 1
+        assert "Mark scheme (6 points)" in scheme.inner_text() and "Huber" in scheme.inner_text()
+        answer_box = page.locator(".nbgrader_cell", has_text=ANSWER[:40]).bounding_box()
+        assert scheme.bounding_box()["y"] > answer_box["y"]  # below the answer, where the grader looks
+        assert _typeset(page) > 5
+        scheme.scroll_into_view_if_needed()
+        _shot(page, "instructor-3-mark-scheme")
         # the inputs save only once the formgrader's script has loaded the grades and comments
         page.wait_for_function("() => window.formgrader && formgrader.grades.loaded "
                                "&& formgrader.comments.loaded", timeout=60_000)
@@ -230,16 +263,20 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(course, instructor
             comment.fill(COMMENT)
             comment.press("Tab")
         score.scroll_into_view_if_needed()
-        _shot(page, "instructor-3-graded")
+        _shot(page, "instructor-4-graded")
         page.reload(wait_until="load")
         page.wait_for_function("() => window.formgrader && formgrader.grades.loaded "
                                "&& formgrader.comments.loaded", timeout=60_000)
         assert page.locator(f"#{WRITTEN}").input_value() == "5"
         assert page.locator(f"#{WRITTEN}-comment").input_value() == COMMENT
         page.locator(f"#{WRITTEN}").scroll_into_view_if_needed()
-        _shot(page, "instructor-4-saved")
+        _shot(page, "instructor-5-saved")
+        assert errors == [], f"the formgrader logged errors: {errors}"
+        assert outside == [], f"the formgrader asked the network for {outside}"
     finally:
         page.close()
+    log = (course.parent / "instructor-lab.log").read_text()
+    assert "not serializable" not in log
 
     env = jupyter_env(course.parent)
     _make(course, "export", env)
@@ -248,7 +285,9 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(course, instructor
     assert float(rows["alice"]["raw_score"]) == pytest.approx(34.0 + 5.0)  # autograded + written
     assert float(rows["bob"]["raw_score"]) == pytest.approx(30.0)  # mse's 4 points lost, nothing by hand
     _make(course, "feedback", env)
-    assert COMMENT in (course / "feedback" / "alice" / ASSIGNMENT / "losses.html").read_text()
+    feedback = (course / "feedback" / "alice" / ASSIGNMENT / "losses.html").read_text()
+    assert COMMENT in feedback
+    assert "Mark scheme" not in feedback and "nnfin-mark-scheme" not in feedback  # graders only
 
 
 # --- a student's feedback page ---------------------------------------------------------------------
@@ -259,16 +298,44 @@ def test_feedback_page_opens_cleanly_and_explains_every_part(course, browser_con
     parts = [notebook.grade_id(c) for c in nb.cells
              if notebook.nbgrader_meta(c).get("grade") and c.cell_type == "code"]
     errors: list[str] = []
-    page = _page(browser_context, errors)
+    outside: list[str] = []
+    page = _page(browser_context, errors, outside)
+    page.set_viewport_size({"width": 820, "height": 900})  # a narrow window: long messages must wrap
     try:
         page.goto(page_file.as_uri(), wait_until="load")
-        page.wait_for_timeout(300)
+        formulas = _typeset(page)
         _shot(page, "feedback-1-opened")
-        assert errors == [], f"the feedback page logged errors: {errors}"
+        assert errors == [] and outside == [], f"errors {errors}; asked the network for {outside}"
+        assert formulas > 20, "the maths is not typeset"
         text = page.inner_text("body")
+        assert "$$" not in text and "\\frac" not in text, "raw TeX left on the page"
         assert text.count("Hidden checks:") == len(parts) == 8
         assert "Hidden checks: 0 / 4 points" in text and "sum instead of a mean" in text
-        page.get_by_text("sum instead of a mean").first.scroll_into_view_if_needed()
-        _shot(page, "feedback-2-message")
+
+        # the summary at the top: every graded part by its name, its points, and a link to it
+        rows = page.locator("#parts tr[data-part]")
+        assert rows.count() == len(parts) + 1  # and the written answer
+        mse = page.locator('#parts tr[data-part="test_mse"]')
+        assert mse.locator("a").inner_text() == "Part 1: mse" and "0.0 / 4.0" in mse.inner_text()
+        assert "sum instead of a mean" in mse.inner_text() and "lost" in mse.get_attribute("class")
+        assert page.locator('#parts tr.lost').count() == 1  # mse only (the written answer: not answered)
+        assert "Test cell" not in page.locator("#parts").inner_text()
+        mse.locator("a").click()
+        assert page.evaluate("() => location.hash") == "#test_mse"
+        assert page.locator('a[name="test_mse"]').count() == 1
+        assert "Points lost in: Part 1: mse (0 / 4)." in text
+        _shot(page, "feedback-2-summary")
+
+        # no bare score under a test cell, and no message that needs a horizontal scroll
+        stray = page.evaluate("""() => [...document.querySelectorAll('.cell')]
+            .filter(c => c.innerText.includes('Hidden checks:'))
+            .flatMap(c => [...c.querySelectorAll('.output_prompt')].map(p => p.innerText.trim()))
+            .filter(t => t.startsWith('Out['))""")
+        assert stray == [], stray
+        wide = page.evaluate("""() => [...document.querySelectorAll('.output_area pre')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText.slice(0, 80))""")
+        assert wide == [], f"messages that scroll sideways: {wide}"
+        page.get_by_text("sum instead of a mean").nth(1).scroll_into_view_if_needed()
+        _shot(page, "feedback-3-message")
     finally:
         page.close()

@@ -258,7 +258,9 @@ def _assert_inert(page, dialogs: list[str], title: str) -> None:
                     || (v.startsWith('data:') && !v.startsWith('data:image/')))
                     found.push(el.tagName + ' ' + a.name + '=' + a.value);
             }
-            if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'svg'].includes(el.tagName))
+            // MathJax typesets the page's TeX as SVG (attributes checked above like any other)
+            const mathjax = el.tagName === 'svg' && el.closest('mjx-container[jax="SVG"]');
+            if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'svg'].includes(el.tagName) && !mathjax)
                 found.push(el.tagName);
         }
         return found;

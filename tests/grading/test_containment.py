@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 from nnfin.grading import demo, notebook
+from nnfin.grading.adapter import mathjax
 from nnfin.grading.engine import containment, isolation
 from nnfin.grading.engine.warm import UID_BASE
 
@@ -176,6 +177,8 @@ def test_nothing_the_student_wrote_reaches_the_instructor_as_script_or_forgery(b
                               for c in json.loads(autograded.read_text())["cells"]])
         assert "__pwned" not in outputs, student  # code sources may mention it; outputs and markdown not
         page = feedback.read_text()
+        assert page.count(mathjax.script()) == 1, student  # the page's one script: the course's MathJax
+        page = page.replace(mathjax.script(), "")
         for live in ("<script>window.__pwned", "<img src=x onerror", "<script>"):
             assert live not in page, (student, live)
     assert "characters of output cut" in next((root / "autograded" / "print_200mb" / LOSSES).glob("*.ipynb")

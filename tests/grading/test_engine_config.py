@@ -49,7 +49,10 @@ def test_a_config_that_routes_autograde_through_the_engine_is_accepted(tmp_path:
     gradebook.require_engine(api)
     steps = api.config.Autograde.autograde_preprocessors
     assert steps[0] == "nnfin.grading.adapter.preprocessors.InjectResults"
-    assert api.config.HTMLExporter.preprocessors == ["nnfin.grading.adapter.sanitize.SanitizeOutputs"]
+    assert api.config.HTMLExporter.preprocessors == [
+        "nnfin.grading.adapter.sanitize.SanitizeOutputs",
+        *(f"nnfin.grading.adapter.pages.{step}"
+          for step in ("HideScoreOutputs", "PartSummary", "MarkSchemes"))]
 
 
 def test_a_config_without_the_engine_is_refused_before_anything_runs(tmp_path: Path) -> None:

@@ -3,6 +3,9 @@
 The instructor's side runs the README's make targets on a copy of the course (``COURSE=``):
 ``make release-assignment`` -> students fetch, work and submit -> ``make collect`` ->
 ``make grade`` -> ``make feedback`` -> ``make release-feedback`` -> students fetch their feedback.
+The demo class (``reference`` and ``blank``, handed in without the exchange, so without a
+``timestamp.txt``) sits in submitted/ too, as after ``make demo``: it is graded with the others,
+and release-feedback skips it with one line each instead of stopping everyone's feedback.
 
 nbgrader names a student after the operating-system user that runs ``nbgrader submit`` and
 ``nbgrader fetch_feedback`` (``nbgrader.utils.get_username``: ``pwd.getpwuid(os.getuid())``,
@@ -38,6 +41,7 @@ COURSE_ID = "nnfin-module3"
 # alice hands in the model answers, bob the demo class's "sum instead of mean" in mse()
 STUDENTS = {"alice": 62101, "bob": 62102}
 SUM_NOT_MEAN = demo.DEMO_MISTAKES[0]
+DEMO_CLASS = ("reference", "blank")  # demo.install without mistakes: the model answers and the release
 STUDENT_CONFIG = """\
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = {course!r}
@@ -139,11 +143,12 @@ def round_trip() -> Iterator[tuple[Path, dict[str, Student], dict[str, str]]]:
         passwd = None
         if _real_users():
             passwd = base / "passwd"
-            passwd.write_text(Path("/etc/passwd").read_text() + "".join(
+            passwd.write_text(Path("/etc/passwd").read_text().rstrip("\n") + "\n" + "".join(
                 f"{name}:x:{uid}:{uid}:{name}:{base / 'home' / name}:/bin/sh\n"
                 for name, uid in STUDENTS.items()))
         students = {name: Student(name, uid, base, exchange, passwd) for name, uid in STUDENTS.items()}
         logs = {"release": _make(course, "release-assignment")}
+        assert sorted(demo.install(course, mistakes=())) == sorted(DEMO_CLASS)
         for student in students.values():
             logs[f"fetch {student.name}"] = student.nbgrader("fetch_assignment", ASSIGNMENT)
         model = _model_answers(course)
@@ -176,7 +181,7 @@ def test_collect_files_each_submission_under_its_student(round_trip):
     for name in students:
         assert (course / "submitted" / name / ASSIGNMENT / NOTEBOOK).is_file()
         assert (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").is_file()
-    assert sorted(p.name for p in (course / "submitted").iterdir()) == sorted(students)
+    assert sorted(p.name for p in (course / "submitted").iterdir()) == sorted([*students, *DEMO_CLASS])
     # each submission in the exchange belongs to the user who submitted it (what `nbgrader collect`
     # compares with the name; the instructor's machine here just has no account of that name)
     inbound = course / "exchange" / COURSE_ID / "inbound"
@@ -208,3 +213,18 @@ def test_each_student_fetches_only_their_own_feedback(round_trip):
         other = next(n for n in students if n != name)
         assert page == (course / "feedback" / name / ASSIGNMENT / f"{NOTEBOOK[:-6]}.html").read_text()
         assert page != (course / "feedback" / other / ASSIGNMENT / f"{NOTEBOOK[:-6]}.html").read_text()
+
+
+def test_release_feedback_skips_the_demo_class_and_releases_everyone_else(round_trip):
+    course, students, logs = round_trip
+    lines = logs["release-feedback"].splitlines()
+    skipped = [line for line in lines if line.startswith("skipped ")]
+    assert sorted(line.split()[1] for line in skipped) == sorted(DEMO_CLASS)  # one line each
+    assert all("no timestamp.txt" in line for line in skipped)
+    assert "Traceback" not in logs["release-feedback"]
+    assert f"Released the feedback of {len(students)} submissions" in logs["release-feedback"]
+    released = sorted((course / "exchange" / COURSE_ID / "feedback").glob("*.html"))
+    assert len(released) == len(students)
+    # the demo class was graded and has its pages; they just cannot be fetched by anyone
+    for name in DEMO_CLASS:
+        assert (course / "feedback" / name / ASSIGNMENT / f"{NOTEBOOK[:-6]}.html").is_file()

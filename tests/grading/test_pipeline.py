@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from nnfin.coursedir import assignments
-from nnfin.grading import demo, notebook, pipeline, publish, report
+from nnfin.grading import demo, notebook, parts, pipeline, publish, report
 from nnfin.grading.adapter import gradebook
 from nnfin.grading.engine.containment import SubmissionLimits
 
@@ -235,11 +235,19 @@ def test_report_counts_each_demo_mistake_under_its_part(graded):
             for label, who in mine.items():
                 assert who == [mistake.student], (mistake, label, who)  # nobody else made it
                 assert f"<b>1</b> &times; {html.escape(label)}" in _part_row(page, mistake.assignment, gid)
-            assert part.passed == part.submitted - len({s for w in part.mistakes.values() for s in w})
-    # a part everyone but blank (and the bad inputs of 01_losses) got right has blank's one mistake
+            assert part.passed == part.submitted - len(part.lost) - len(part.unanswered)
+            # named as the student sees it, at the top among the parts students lost
+            name = parts.of_release(root, mistake.assignment)[gid]
+            assert name.startswith("Part ") and html.escape(name) in _part_row(page, mistake.assignment, gid)
+            top = page.split('<section id="summary">', 1)[1].split("</section>", 1)[0]
+            assert f"students lost points on {mistake.assignment} {html.escape(name)}" in top
+    # blank's stubs are not a misconception to re-teach: they are counted apart, every one of them
     sigmoid = summary["03_backpropagation"]["test_sigmoid"]
-    assert list(sigmoid.mistakes.values()) == [["blank"]] and "NotImplementedError" in str(sigmoid.mistakes)
+    assert sigmoid.mistakes == {} and sigmoid.unanswered == ["blank"]
     assert sigmoid.passed == sigmoid.submitted - 1
+    stubs = sum(len(by[("blank", a)].parts) for a in ASSIGNMENTS)
+    assert stubs > 25 and f'<li data-student="blank"><b>blank</b>: {stubs} parts</li>' in page
+    assert "NotImplementedError" not in page.split("<h3>Misconceptions", 1)[1].split("</ol>", 1)[0]
 
 
 def test_report_lists_the_lowest_scores_and_links_every_feedback_page(graded):
@@ -248,8 +256,9 @@ def test_report_lists_the_lowest_scores_and_links_every_feedback_page(graded):
     lowest = page.split("<h2>Lowest scores", 1)[1].split("</ol>", 1)[0]
     ranked = re.findall(r'<li data-student="([^"]+)">', lowest)
     assert len(ranked) == report.LOWEST and ranked[0] == "blank"  # 0 of every point; ties by name
-    [label] = report.misconceptions(_parts(root, "blank", "03_backpropagation")["test_sigmoid"])
-    assert f"03_backpropagation test_sigmoid: {html.escape(label)}" in lowest
+    blank = lowest.split('<li data-student="blank">', 1)[1].split("</ul>", 1)[0]
+    assert "03_backpropagation: not answered (10): Part 1: sigmoid, Part 1: sigmoid_prime," in blank
+    assert "NotImplementedError" not in blank  # one line per assignment, not one per stub
     links = re.findall(r'<a href="([^"]+)">', page)
     for (student, assignment), outcome in by.items():
         if outcome.submitted and (root / "feedback" / student / assignment).is_dir():

@@ -336,8 +336,13 @@ def test_configure_rendering_sets_nbconvert_traits():
     configure_rendering(c)  # twice: still one preprocessor
     assert c.HTMLExporter.sanitize_html is True
     assert c.HTMLExporter.filters == {"mine": "builtins.str",
-                                      "clean_html": "nnfin.grading.adapter.sanitize.clean_html"}
-    assert c.HTMLExporter.preprocessors == ["nnfin.grading.adapter.sanitize.SanitizeOutputs"]
+                                      "clean_html": "nnfin.grading.adapter.sanitize.clean_html",
+                                      "offline_mathjax": "nnfin.grading.adapter.mathjax.script"}
+    # sanitised first, then the course's render steps (no bare scores, part names, mark schemes)
+    assert c.HTMLExporter.preprocessors == ["nnfin.grading.adapter.sanitize.SanitizeOutputs",
+                                            *(f"nnfin.grading.adapter.pages.{step}" for step in
+                                              ("HideScoreOutputs", "PartSummary", "MarkSchemes"))]
+    assert len(c.HTMLExporter.extra_template_basedirs) == 2  # nbgrader's templates, then the course's
 
 
 @pytest.mark.filterwarnings("ignore:Your element with mimetype")  # the unsanitised control render

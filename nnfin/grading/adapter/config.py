@@ -8,10 +8,21 @@ take a preprocessor, filter or exporter class, and import it when they use it.
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 ADAPTER = "nnfin.grading.adapter"
 SANITIZE_OUTPUTS = f"{ADAPTER}.sanitize.SanitizeOutputs"
+PAGE_STEPS = [f"{ADAPTER}.pages.{name}" for name in ("HideScoreOutputs", "PartSummary", "MarkSchemes")]
+TEMPLATES = Path(__file__).with_name("templates")  # base/mathjax.html.j2, feedback/nnfin_feedback.html.j2
+
+
+def _nbgrader_templates() -> str:
+    """nbgrader's own feedback and formgrade templates (found without importing nbgrader)."""
+    spec = importlib.util.find_spec("nbgrader")
+    package = Path(next(iter(spec.submodule_search_locations))) if spec else Path("nbgrader")
+    return str(package / "server_extensions" / "formgrader" / "templates")
 
 
 def configure_autograde(c: Any) -> None:
@@ -46,18 +57,28 @@ def configure_rendering(c: Any) -> None:
     * ``HTMLExporter.preprocessors``: `sanitize.SanitizeOutputs` runs before every HTML
       render, because nbgrader's feedback and formgrade templates render Markdown cells
       without ``clean_html``. Both ``nbgrader generate_feedback`` and the formgrader build
-      their HTMLExporter from this config.
+      their HTMLExporter from this config. Then the steps of `pages`: no bare score outputs,
+      the feedback page's summary of parts, the mark schemes in the formgrader.
+    * ``HTMLExporter.extra_template_basedirs``: nbgrader's templates and the course's, whose
+      ``base/mathjax.html.j2`` inlines the pinned MathJax (`mathjax.script`, the
+      ``offline_mathjax`` filter) on every page, so maths renders without a network.
+    * ``FormgradeExtension.debug = False``: the formgrader's "Current configuration" panel
+      would show the whole server configuration, its token included (and log "Formgrader
+      config is not serializable" on every page load).
     """
     exporter = c.HTMLExporter
     exporter.sanitize_html = True
     filters = dict(exporter.filters) if "filters" in exporter else {}
     filters["clean_html"] = f"{ADAPTER}.sanitize.clean_html"
+    filters["offline_mathjax"] = f"{ADAPTER}.mathjax.script"
     exporter.filters = filters
     preprocessors = list(exporter.preprocessors) if "preprocessors" in exporter else []
     names = {p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}" for p in preprocessors}
-    if SANITIZE_OUTPUTS not in names:
-        preprocessors.append(SANITIZE_OUTPUTS)
+    preprocessors += [step for step in [SANITIZE_OUTPUTS, *PAGE_STEPS] if step not in names]
     exporter.preprocessors = preprocessors
+    bases = list(exporter.extra_template_basedirs) if "extra_template_basedirs" in exporter else []
+    exporter.extra_template_basedirs = list(dict.fromkeys([*bases, _nbgrader_templates(), str(TEMPLATES)]))
+    c.FormgradeExtension.debug = False
 
 
 def configure_grading(c: Any) -> None:

@@ -12,6 +12,7 @@ does not compile them again. nbgrader's GenerateFeedback uses it through
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -21,6 +22,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 NO_ALT = "No description has been provided for this image"
+FEEDBACK_PAGE = Path(__file__).with_name("templates") / "feedback" / "nnfin_feedback.html.j2"
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
 _FOCUSABLE = re.compile(
     r'<div class="((?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?)"')
@@ -51,7 +53,16 @@ def accessible(html: str) -> str:
 
 
 class FeedbackExporter(HTMLExporter):
-    """HTMLExporter without the second parse of its own output."""
+    """HTMLExporter without the second parse of its own output, rendering the course's feedback page.
+
+    nbgrader's feedback template with a summary of the parts at the top
+    (templates/feedback/nnfin_feedback.html.j2, which extends it).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.template_name == "feedback" and self.template_file == "index.html.j2":
+            self.template_file = str(FEEDBACK_PAGE)  # a path: its folder joins extra_template_paths
 
     def _create_environment(self) -> jinja2.Environment:
         environment = super()._create_environment()

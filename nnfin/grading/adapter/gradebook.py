@@ -128,6 +128,67 @@ def feedback(root: Path, assignment: str, student: str) -> bool:
     return bool(done.get("success"))
 
 
+def _written_answers(nbgrader: NbGraderAPI, assignment: str, student: str) -> dict[tuple[str, str], str]:
+    """(notebook, grade id) -> hash of the answer, for every hand-graded cell of the autograded copy."""
+    from nnfin.grading import notebook  # the grader's own reader; nothing of nbgrader's needed
+
+    coursedir = nbgrader.coursedir
+    folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    answers = {}
+    for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
+        try:
+            cells = notebook.read(path).cells
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            meta = notebook.nbgrader_meta(cell)
+            if meta.get("solution") and meta.get("grade") and meta.get("grade_id"):
+                digest = hashlib.sha256(str(cell.get("source", "")).encode()).hexdigest()
+                answers[(path.stem, meta["grade_id"])] = digest
+    return answers
+
+
+def hand_graded(nbgrader: NbGraderAPI, assignment: str, student: str) -> dict[tuple[str, str], str]:
+    """The written answers of this submission that a grader has graded, as they were graded.
+
+    nbgrader's autograde flags every hand-graded cell for review again (needs_manual_grade), so
+    a regrade that changes nothing a grader saw would send every written answer back to the
+    grader; `keep_hand_grades` undoes that for the answers that did not change.
+    """
+    graded: set[tuple[str, str]] = set()
+    with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        for nb in submission.notebooks:
+            graded |= {(nb.name, g.name) for g in nb.grades
+                       if g.manual_score is not None and not g.needs_manual_grade}
+    if not graded:
+        return {}
+    return {key: digest for key, digest in _written_answers(nbgrader, assignment, student).items()
+            if key in graded}
+
+
+def keep_hand_grades(nbgrader: NbGraderAPI, assignment: str, student: str,
+                     before: dict[tuple[str, str], str]) -> int:
+    """After a regrade: answers graded by hand and unchanged stay graded (score, comment kept)."""
+    if not before:
+        return 0
+    now = _written_answers(nbgrader, assignment, student)
+    kept = 0
+    with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
+        for (name, grade_id), digest in before.items():
+            if now.get((name, grade_id)) != digest:
+                continue  # the answer changed: the grader has to look again
+            grade = gb.find_grade(grade_id, name, assignment, student)
+            if grade.manual_score is not None and grade.needs_manual_grade:
+                grade.needs_manual_grade = False
+                kept += 1
+        gb.db.commit()
+    return kept
+
+
 def record_zero(nbgrader: NbGraderAPI, assignment: str, student: str) -> None:
     """A submission that cannot be run still gets its row (zero points) in the gradebook."""
     nbgrader.autograde(assignment, student, force=True, create=True)

@@ -18,7 +18,7 @@ from nbgrader.preprocessors import (
     NbGraderPreprocessor,
 )
 
-from nnfin.grading import notebook
+from nnfin.grading import notebook, parts
 from nnfin.grading.engine.grade import JobResult
 
 REPORT_TAG = "nnfin-grading-report"
@@ -45,9 +45,16 @@ class InjectResults(NbGraderPreprocessor):
             cell.execution_count = result.execution_counts.get(cell.get("id"))
             if notebook.is_test_cell(cell):
                 _score_cell(cell, result)
-        nb.cells.insert(0, _report_cell(result))
+        nb.cells.insert(0, _report_cell(result, self._part_names(info)))
         resources.setdefault("nnfin", {})["result"] = result
         return nb, resources
+
+    def _part_names(self, info: dict) -> dict[str, str]:
+        """"Part 1: mse" for test_mse, from the course's release/ (see `nnfin.grading.parts`)."""
+        from nbgrader.coursedir import CourseDirectory
+
+        root = CourseDirectory(config=self.config).root
+        return parts.of_release(root, str(info.get("assignment", "")), str(info.get("notebook", "")) or None)
 
 
 def _score_cell(cell: NotebookNode, result: JobResult) -> None:
@@ -79,11 +86,17 @@ def _visible_summary(cell: NotebookNode) -> str:
     return "passed" if cell.get("outputs") is not None else ""
 
 
-def _report_cell(result: JobResult) -> NotebookNode:
+def _report_cell(result: JobResult, names: dict[str, str] | None = None) -> NotebookNode:
     score = sum(p["score"] for p in result.parts.values())
     out_of = sum(p["max_score"] for p in result.parts.values())
     lines = ["### Grading report", "",
              f"Hidden checks scored **{score:g} / {out_of:g}** points (check seed {result.seed}).", ""]
+    lost = [f"{parts.label(names or {}, gid)} ({p['score']:g} / {p['max_score']:g})"
+            for gid, p in result.parts.items() if p["score"] < p["max_score"]]
+    if lost:
+        lines += [f"Points lost in: {_markdown_safe('; '.join(lost))}.", ""]
+    elif result.parts:
+        lines += ["Every part passed all its hidden checks.", ""]
     if result.problems:
         lines.append("Problems while running your code:")
         lines += [f"- {_markdown_safe(p)}" for p in result.problems]

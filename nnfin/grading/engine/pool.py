@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing.util import Finalize
 
 from nnfin.grading.engine.containment import SubmissionLimits
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # ends the running job; the Finalize below still closes the sandbox
+
+
 def _start_worker(limits: SubmissionLimits | None) -> None:
-    """Runs once in each pool process: warm the sandbox now, close it when the process ends."""
+    """Runs once in each pool process: warm the sandbox now, close it when the process ends.
+
+    A terminal's Ctrl-C reaches every process of the grader: the pool's ignore it (the grader
+    decides, see nnfin/grading/interrupt.py), and stop cleanly when the grader sends SIGTERM.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
     from nnfin.grading.checks import runner  # noqa: F401  (pytest and the checks, imported once)
     from nnfin.grading.engine import local
 
@@ -43,8 +54,22 @@ def local_pool(jobs: int | None = None, limits: SubmissionLimits | None = None,
                                    mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(limits,))
     if warm_now:
-        executor.submit(_ready)  # a fork pool launches all its processes on the first submit
+        from nnfin.grading.interrupt import ignored
+
+        with ignored():  # a Ctrl-C while they start must not reach them before _start_worker does
+            executor.submit(_ready)  # a fork pool launches all its processes on the first submit
     return executor
+
+
+def stop(executor: Executor) -> None:
+    """Drop what waits and stop what runs now (each pool process closes its sandbox as it goes)."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())  # gone after shutdown
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()
+        except (OSError, AttributeError):
+            pass
 
 
 def plain_pool(jobs: int | None = None) -> Executor:
