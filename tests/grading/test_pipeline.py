@@ -240,7 +240,10 @@ def test_report_counts_each_demo_mistake_under_its_part(graded):
             name = parts.of_release(root, mistake.assignment)[gid]
             assert name.startswith("Part ") and html.escape(name) in _part_row(page, mistake.assignment, gid)
             top = page.split('<section id="summary">', 1)[1].split("</section>", 1)[0]
-            assert f"students lost points on {mistake.assignment} {html.escape(name)}" in top
+            listed = re.findall(r'<li data-part="[^"]+"><b>(\d+)</b>', top.split("</ol>", 1)[0])
+            if f"students lost points on {mistake.assignment} {html.escape(name)}" not in top:
+                # only when the list is full of parts that more students lost (the five-id students)
+                assert len(listed) == report.TOP and min(map(int, listed)) >= len(part.lost), top
     # blank's stubs are not a misconception to re-teach: they are counted apart, every one of them
     sigmoid = summary["03_backpropagation"]["test_sigmoid"]
     assert sigmoid.mistakes == {} and sigmoid.unanswered == ["blank"]
