@@ -136,6 +136,8 @@ class Answer:
     want: Any
     run: Run | None = None
     substitute: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """The warnings the call raised (numpy's "overflow encountered in exp", ...)."""
 
     def ask(self, case: Case) -> Any:
         """The student's value on another case (asked once per run); raises `StudentError`."""
@@ -492,12 +494,13 @@ class Run:
     def __init__(self, student: Any, parts: Sequence[Part]) -> None:
         self.student = student
         self.parts = {p.name: p for p in parts}
-        self.calls: dict[tuple, tuple[Any, list[str]] | StudentError] = {}
+        self.calls: dict[tuple, tuple[Any, list[str], tuple[str, ...]] | StudentError] = {}
         self.verdicts: dict[tuple[str, str], _Verdict] = {}
         self.hangs: dict[str, int] = {}
 
     # -- calls ----------------------------------------------------------------
-    def call(self, part: Part, case: Case, substitute: tuple[str, ...] = ()) -> tuple[Any, list[str]]:
+    def call(self, part: Part, case: Case,
+             substitute: tuple[str, ...] = ()) -> tuple[Any, list[str], tuple[str, ...]]:
         key = (part.name, id(case), substitute)
         if key not in self.calls:
             self._ask_all(part, substitute)
@@ -532,7 +535,7 @@ class Run:
                     self.hangs[part.name] = self.hangs.get(part.name, 0) + 1
                 result = result.when(case.when) if result.kind == "exception" else result
             else:
-                result = (result.value, list(result.mutated))
+                result = (result.value, list(result.mutated), tuple(result.warnings))
             self.calls[(part.name, id(case), substitute)] = result
 
     # -- verdicts -------------------------------------------------------------
@@ -602,7 +605,7 @@ class Run:
         explains: set[str] | None = None
         for case in clause.cases:
             try:
-                value, mutated = self.call(part, case, substitute)
+                value, mutated, warned = self.call(part, case, substitute)
             except StudentError as exc:
                 if first is not None:
                     break
@@ -613,7 +616,7 @@ class Run:
             except Exception as exc:  # noqa: BLE001 - a broken case is ours, never the student's fault
                 raise RuntimeError(f"reference {part.name} failed on a case of {clause.id}: {exc}") from exc
             try:
-                clause.check(Answer(part, clause, case, value, mutated, want, self, substitute))
+                clause.check(Answer(part, clause, case, value, mutated, want, self, substitute, warned))
             except Broken as broken:
                 explains = set(broken.named) if explains is None else explains & set(broken.named)
                 if first is None:
