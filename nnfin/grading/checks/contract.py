@@ -237,13 +237,17 @@ def _is_float(value: object) -> bool:
     return isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool))
 
 
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
 def _type_words(value: object) -> str:
     if isinstance(value, wire.Unsupported):
         return value.type_name
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape}"
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return f"a {type(value).__name__} of {_items(len(value))}"
     return type(value).__name__
 
 
@@ -281,9 +285,9 @@ def type_problem(got: object, want: object, where: str = "") -> str | None:
         return None
     if isinstance(want, (tuple, list)):
         if not isinstance(got, type(want)):
-            return f"should be a {type(want).__name__} of {len(want)} items{at}, not {_type_words(got)}"
+            return f"should be a {type(want).__name__} of {_items(len(want))}{at}, not {_type_words(got)}"
         if len(got) != len(want):
-            return f"should have {len(want)} items{at}, not {len(got)}"
+            return f"should have {_items(len(want))}{at}, not {len(got)}"
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
             problem = type_problem(g, w, f"(item {i + 1}{', ' + where if where else ''})")
             if problem:
