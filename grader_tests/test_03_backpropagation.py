@@ -348,6 +348,7 @@ def _chain_mistakes(x):
         ("It looks like the two slopes were added: the chain rule multiplies them.", 2.0 * u + 3.0),
         ("It looks like brackets are missing: 6(3x + 1) = 18x + 6, not 18x + 1.", 18.0 * x + 1.0),
         ("It looks like g(x) = 3x was used: the inner function is g(x) = 3x + 1.", 18.0 * x),
+        ("It looks like f'(u) = u was used: the derivative of u^2 is 2u, so f'(g(x)) = 2(3x + 1).", 3.0 * u),
     ]
 
 
@@ -391,6 +392,10 @@ def _output_delta_mistakes(y_hat, y):
          "not y * (1 - y).", (y_hat - y) * y * (1.0 - y)),
         ("It looks like the loss 1/2 (y - y_hat)^2 was returned: the error signal is its "
          "derivative with respect to z, (y_hat - y) * y_hat * (1 - y_hat).", 0.5 * (y - y_hat) ** 2),
+        ("It looks like the factor y_hat of the slope is missing: sigma'(z) = y_hat * (1 - y_hat).",
+         (y_hat - y) * (1.0 - y_hat)),
+        ("It looks like the factor (1 - y_hat) of the slope is missing: sigma'(z) = y_hat * (1 - y_hat).",
+         (y_hat - y) * y_hat),
     ]
 
 
@@ -435,6 +440,8 @@ def _hidden_delta_mistakes(W_next, delta_next, z):
         (PRIME_AT_SIGMA, back * act.sigmoid_prime(s)),
         ("It looks like 1 - sigma(z)^2 was used as the slope (that resembles tanh's derivative): "
          "sigma'(z) = sigma(z) * (1 - sigma(z)).", back * (1.0 - s**2)),
+        ("It looks like delta was divided by m: the error signal is per example; the 1/m of the batch "
+         "mean belongs in the gradients dW and db only.", back * act.sigmoid_prime(z) / z.shape[1]),
     ]
     if W_next.shape[0] == W_next.shape[1]:
         mistakes.append((TRANSPOSED_W, (W_next @ delta_next) * act.sigmoid_prime(z)))
@@ -491,6 +498,9 @@ def _weight_gradient_mistakes(delta, a_prev):
          (dW.T, db)),
         (WRONG_AXIS, (dW, np.mean(delta, axis=0, keepdims=True))),
         (WRONG_AXIS, (dW, np.mean(delta, axis=0))),
+        ("It looks like db is the mean of all of delta, one number: db averages each unit's row over "
+         "the examples, np.mean(delta, axis=1, keepdims=True), one entry per unit.",
+         (dW, float(np.mean(delta)))),
     ]
 
 
@@ -734,7 +744,10 @@ def _update_entry(name: str) -> _Entry:
     return _Entry(f"{name}_new", f"{name} - eta * {grad} of your {grad}",
                   lambda o, p: getattr(p, name) - p.eta * o[grad], lambda o, p: [
                       (UPDATE_SIGN, getattr(p, name) + p.eta * o[grad]),
-                      (UPDATE_NO_ETA, getattr(p, name) - o[grad])], also=broadcast)
+                      (UPDATE_NO_ETA, getattr(p, name) - o[grad]),
+                      ("It looks like the learning rate 0.1 of the lecture is fixed in the code: use the "
+                       "argument eta, W_new = W - eta * dW.", getattr(p, name) - 0.1 * o[grad])],
+                  also=broadcast)
 
 
 UPDATE = [_update_entry(name) for name in ("W2", "b2", "W1", "b1")]
@@ -799,11 +812,12 @@ TRAIN_STEP_221 = Part(7, "train_step_221", points=8, reference=we.train_step_221
 
 
 def _variant_backward(weights, biases, X, Y, *, out_factor=1.0, hidden_prime="z", transpose=False,
-                      per_m=True, db_mean=True, out_prime=True):
+                      per_m=True, db_mean=True, out_prime=True, db_axis=1, dW_input=0):
     """Backpropagation with one planted mistake (all flags at their defaults: the right one).
 
     ``hidden_prime``: "z" sigma'(z(l)), None no slope, "a" sigma' of the activation a(l),
-    "next" sigma' of the layer after (z(l + 1), for layers of one size)."""
+    "next" sigma' of the layer after (z(l + 1), for layers of one size). ``db_axis`` 0: the mean
+    over the units; ``dW_input`` 1: the layer's own activation a(l + 1) in place of its input a(l)."""
     _, cache = bp.forward(weights, biases, X)
     zs, acts = cache["z"], cache["a"]
     scale = 1.0 / X.shape[1] if per_m else 1.0
@@ -811,8 +825,9 @@ def _variant_backward(weights, biases, X, Y, *, out_factor=1.0, hidden_prime="z"
     delta = out_factor * (y_hat - Y) * (act.sigmoid_prime(zs[-1]) if out_prime else 1.0)
     dWs, dbs = [None] * len(weights), [None] * len(weights)
     for layer in range(len(weights) - 1, -1, -1):
-        dWs[layer] = delta @ acts[layer].T * scale
-        dbs[layer] = delta.mean(axis=1, keepdims=True) if db_mean else delta.sum(axis=1, keepdims=True)
+        dWs[layer] = delta @ acts[layer + dW_input].T * scale
+        dbs[layer] = (delta.mean(axis=db_axis, keepdims=True) if db_mean
+                      else delta.sum(axis=db_axis, keepdims=True))
         if layer > 0:
             W = weights[layer]
             back = (W @ delta) if transpose else (W.T @ delta)
@@ -831,6 +846,8 @@ NO_HIDDEN_PRIME_BACKWARD = ("It looks like the hidden deltas miss the factor sig
 TRANSPOSED_BACKWARD = ("It looks like weights[l] was used where its transpose belongs when delta is passed "
                        "back (a transposed weight matrix mistake): delta = (weights[l].T @ delta) * "
                        "sigma'(zs[l - 1]).")
+OWN_ACTIVATION = ("It looks like dW uses the layer's own activation: the input of layer l is activations[l], "
+                  "so dWs[l] = delta @ activations[l].T / m.")
 PRIME_OF_NEXT_LAYER = ("It looks like the slope of the wrong layer was used: passing delta back through "
                        "weights[l] needs sigma'(zs[l - 1]), the pre-activation of the layer below it.")
 
@@ -840,7 +857,9 @@ def _backward_mistakes(weights, biases, X, Y):
     variants = {NO_HIDDEN_PRIME_BACKWARD: {"hidden_prime": None}, NO_OUT_PRIME_BACKWARD: {"out_prime": False},
                 FACTOR_2: {"out_factor": 2.0}, SIGN_DELTA: {"out_factor": -1.0},
                 MISSING_1_OVER_M: {"per_m": False}, DB_SUM: {"db_mean": False},
-                PRIME_AT_ACTIVATIONS: {"hidden_prime": "a"}}
+                PRIME_AT_ACTIVATIONS: {"hidden_prime": "a"}, WRONG_AXIS: {"db_axis": 0}}
+    if all(W.shape[0] == W.shape[1] for W in weights):
+        variants[OWN_ACTIVATION] = {"dW_input": 1}
     if square:
         variants[TRANSPOSED_BACKWARD] = {"transpose": True}
         variants[PRIME_OF_NEXT_LAYER] = {"hidden_prime": "next"}
@@ -900,7 +919,7 @@ def like_the_last_layer_of_a_deeper_network(answer: Answer) -> None:
     try:
         other = answer.ask(answer.case.twin)
         last = ([other[0][-1]], [other[1][-1]])
-        if agrees(answer.value, as_like(last, answer.want)):
+        if agrees(answer.value, last):  # in the twin's own layout: shapes are the type clause's business
             return
     except (StudentError, Uncomparable, TypeError, IndexError, KeyError, ValueError):
         pass
