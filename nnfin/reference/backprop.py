@@ -244,6 +244,18 @@ def output_delta(
     return (y_hat - y) * act_prime(z_out)
 
 
+def sigmoid_output_delta(y_hat: ArrayLike, y: ArrayLike) -> np.ndarray:
+    """delta(L) of a sigmoid output from its activations alone: (y_hat - y) y_hat (1 - y_hat).
+
+    The same as :func:`output_delta` with ``z_out``: since y_hat = sigma(z(L)) already,
+    sigma'(z(L)) = y_hat (1 - y_hat), so z(L) is not needed. Per example, no 1/m.
+    """
+    y_hat = np.asarray(y_hat, dtype=DTYPE)
+    y = np.asarray(y, dtype=DTYPE)
+    _check_same_shape(y_hat, y, "y_hat", "y")
+    return (y_hat - y) * y_hat * (1.0 - y_hat)
+
+
 def hidden_delta(
     W_next: ArrayLike,
     delta_next: ArrayLike,
@@ -341,6 +353,23 @@ def loss_and_gradients(
     loss = _half_squared_error(y_hat, y)
     dWs, dbs = backward(weights, cache, y, hidden_activation, output_activation)
     return loss, dWs, dbs
+
+
+def network_gradients(
+    weights: Sequence[ArrayLike],
+    biases: Sequence[ArrayLike],
+    X: ArrayLike,
+    y: ArrayLike,
+    hidden_activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+) -> tuple[Params, Params]:
+    """``(dWs, dbs)`` of the batch-mean half squared error: one forward and one backward pass.
+
+    The gradients of :func:`loss_and_gradients` without the loss, as the tuple of two lists
+    (index 0 = first layer) that a backward pass over a network's parameters returns.
+    """
+    _, dWs, dbs = loss_and_gradients(weights, biases, X, y, hidden_activation, output_activation)
+    return dWs, dbs
 
 
 # ---------------------------------------------------------------- updates

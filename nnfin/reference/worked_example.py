@@ -22,6 +22,7 @@ batch mean in the gradients changes nothing.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nnfin.numerics import DTYPE
 from nnfin.reference.backprop import (
@@ -63,27 +64,33 @@ ETA = 0.1
 """Learning rate eta of the update W <- W - eta dL/dW."""
 
 
-def worked_example_step() -> dict[str, np.ndarray | float]:
-    """Every intermediate quantity of one training step, as fresh arrays.
+def train_step_221(
+    W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, x: ArrayLike, y: ArrayLike,
+    eta: float,
+) -> dict[str, np.ndarray | float]:
+    """Every intermediate quantity of one training step of a 2-2-1 sigmoid network, as fresh arrays.
 
-    Shapes (m = 1): z1, a1, delta1, b1_new, db1 (2, 1); z2, y_hat, delta2, db2,
-    b2_new (1, 1); dW1, W1_new (2, 2); dW2, W2_new (1, 2). ``loss`` is a float.
-    Computed with the functions of :mod:`nnfin.reference.backprop`, so the
-    example and the general code can never disagree.
+    ``x``: (2, m) inputs, one example per column, ``y``: (1, m) targets, ``eta`` the learning
+    rate. Shapes: z1, a1, delta1 (2, m); z2, y_hat, delta2 (1, m); dW1, W1_new (2, 2); db1,
+    b1_new (2, 1); dW2, W2_new (1, 2); db2, b2_new (1, 1). ``loss`` is the float
+    1/(2m) sum (y - y_hat)^2. Computed with the functions of :mod:`nnfin.reference.backprop`,
+    so the example and the general code can never disagree; the arguments stay unchanged.
     """
     weights = [W1, W2]
-    biases = [B1, B2]
-    y_hat, cache = forward(weights, biases, X, "sigmoid", "sigmoid")
+    biases = [b1, b2]
+    x = np.asarray(x, dtype=DTYPE)
+    y = np.asarray(y, dtype=DTYPE)
+    y_hat, cache = forward(weights, biases, x, "sigmoid", "sigmoid")
     z1, z2 = cache["z"]
     a1 = cache["a"][1]
-    loss = network_loss(weights, biases, X, Y, "sigmoid", "sigmoid")
+    loss = network_loss(weights, biases, x, y, "sigmoid", "sigmoid")
 
-    delta2 = output_delta(y_hat, Y, z2, "sigmoid")  # (y_hat - y) sigma'(z2)
-    dW2, db2 = dense_backward(delta2, a1)  # delta2 a1^T
-    delta1 = hidden_delta(W2, delta2, z1, "sigmoid")  # (W2^T delta2) * sigma'(z1)
-    dW1, db1 = dense_backward(delta1, X)  # delta1 x^T
+    delta2 = output_delta(y_hat, y, z2, "sigmoid")  # (y_hat - y) sigma'(z2)
+    dW2, db2 = dense_backward(delta2, a1)  # delta2 a1^T / m
+    delta1 = hidden_delta(W2, delta2, z1, "sigmoid")  # (W2^T delta2) * sigma'(z1), W2 before the update
+    dW1, db1 = dense_backward(delta1, x)  # delta1 x^T / m
 
-    (W1_new, W2_new), (b1_new, b2_new) = sgd_update(weights, biases, [dW1, dW2], [db1, db2], ETA)
+    (W1_new, W2_new), (b1_new, b2_new) = sgd_update(weights, biases, [dW1, dW2], [db1, db2], eta)
     return {
         "z1": z1,
         "a1": a1,
@@ -101,3 +108,12 @@ def worked_example_step() -> dict[str, np.ndarray | float]:
         "W2_new": W2_new,
         "b2_new": b2_new,
     }
+
+
+def worked_example_step() -> dict[str, np.ndarray | float]:
+    """Every intermediate quantity of the lecture's step (m = 1), as fresh arrays.
+
+    Shapes (m = 1): z1, a1, delta1, b1_new, db1 (2, 1); z2, y_hat, delta2, db2,
+    b2_new (1, 1); dW1, W1_new (2, 2); dW2, W2_new (1, 2). ``loss`` is a float.
+    """
+    return train_step_221(W1, B1, W2, B2, X, Y, ETA)

@@ -21,6 +21,13 @@ def test_a_broadcast_error_is_explained_without_the_hidden_shapes():
     assert "missing .T" in text
 
 
+def test_math_on_an_array_is_explained_as_a_single_number_function():
+    for message in ("only 0-dimensional arrays can be converted to Python scalars",
+                    "only length-1 arrays can be converted to Python scalars"):
+        text = explain.sentence("sigmoid()", "TypeError", message, 2)
+        assert "math.exp" in text and "np.exp" in text, text
+
+
 def test_an_unknown_message_loses_its_numbers_but_keeps_its_words():
     text = explain.sentence("f()", "ValueError", "bad value -0.1234 for array of shape (12, 3)", None)
     assert "bad value" in text and "0.1234" not in text and "(12, 3)" not in text

@@ -151,6 +151,11 @@ def test_deltas_follow_the_lecture_formulas():
         bp.output_delta(y_hat, y, z, "sigmoid"), (y_hat - y) * y_hat * (1 - y_hat), rtol=1e-13
     )
     np.testing.assert_array_equal(bp.output_delta(y_hat, y, z, "linear"), y_hat - y)
+    # from the activations alone (the notebook's signature): the same signal, no z needed
+    np.testing.assert_allclose(bp.sigmoid_output_delta(y_hat, y), bp.output_delta(y_hat, y, z),
+                               rtol=1e-13)
+    with pytest.raises(ValueError, match="y_hat"):
+        bp.sigmoid_output_delta(y_hat, y[:, :1])
     W_next = rng.normal(size=(3, 5))
     z_hidden = rng.normal(size=(5, 4))
     delta_next = rng.normal(size=(3, 4))
@@ -234,6 +239,9 @@ def test_backward_matches_autograd(layer_sizes, hidden, output):
     params = [p for pair in zip(weights, biases, strict=True) for p in pair]
     assert loss == pytest.approx(float(ad_loss(params, X, y, hidden, output)), rel=1e-13)
     ad_grads = autograd.grad(ad_loss)(params, X, y, hidden, output)
+    grads = bp.network_gradients(weights, biases, X, y, hidden, output)  # the same, as (dWs, dbs)
+    assert isinstance(grads, tuple) and len(grads) == 2
+    assert all(np.array_equal(g, h) for g, h in zip(grads[0] + grads[1], dWs + dbs, strict=True))
     for layer, (dW, db) in enumerate(zip(dWs, dbs, strict=True)):
         assert dW.shape == weights[layer].shape and db.shape == biases[layer].shape
         assert relative_error(dW, ad_grads[2 * layer]) < AD_TOL

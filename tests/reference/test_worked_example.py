@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nnfin.numerics import FD_TOL
+from nnfin.reference import backprop as bp
 from nnfin.reference import worked_example as we
 from nnfin.reference.backprop import network_loss
 from nnfin.reference.gradcheck import gradient_check
@@ -125,3 +126,29 @@ def test_the_step_lowers_the_loss_and_is_repeatable():
         np.testing.assert_array_equal(again[key], STEP[key])
     again["W1_new"][0, 0] = 99.0  # results are private copies
     assert we.worked_example_step()["W1_new"][0, 0] != 99.0
+
+
+def test_the_step_on_a_batch_is_the_mean_of_its_examples():
+    # the lecture's example twice in one batch: the same gradients and updates, two columns
+    double = we.train_step_221(we.W1, we.B1, we.W2, we.B2, np.hstack([we.X, we.X]),
+                               np.hstack([we.Y, we.Y]), we.ETA)
+    for key in ("dW1", "db1", "dW2", "db2", "W1_new", "b1_new", "W2_new", "b2_new"):
+        np.testing.assert_allclose(double[key], STEP[key], rtol=1e-14)
+    assert double["loss"] == pytest.approx(STEP["loss"], rel=1e-14)
+    np.testing.assert_allclose(double["delta2"], np.hstack([STEP["delta2"]] * 2), rtol=1e-14)
+
+
+def test_the_step_on_any_batch_matches_the_general_backward_pass():
+    rng = np.random.default_rng(3)
+    W1, b1 = rng.normal(size=(2, 2)), rng.normal(size=(2, 1))
+    W2, b2 = rng.normal(size=(1, 2)), rng.normal(size=(1, 1))
+    x, y = rng.normal(size=(2, 5)), rng.uniform(size=(1, 5))
+    before = [a.copy() for a in (W1, b1, W2, b2, x, y)]
+    step = we.train_step_221(W1, b1, W2, b2, x, y, 0.3)
+    dWs, dbs = bp.network_gradients([W1, W2], [b1, b2], x, y)
+    for key, want in {"dW1": dWs[0], "dW2": dWs[1], "db1": dbs[0], "db2": dbs[1],
+                      "W1_new": W1 - 0.3 * dWs[0], "b2_new": b2 - 0.3 * dbs[1]}.items():
+        np.testing.assert_allclose(step[key], want, rtol=1e-14)
+    assert step["loss"] == pytest.approx(network_loss([W1, W2], [b1, b2], x, y), rel=1e-14)
+    assert type(step["loss"]) is float
+    assert all(np.array_equal(a, b) for a, b in zip((W1, b1, W2, b2, x, y), before, strict=True))

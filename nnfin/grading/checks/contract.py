@@ -136,6 +136,8 @@ class Answer:
     want: Any
     run: Run | None = None
     substitute: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """The warnings the call raised (numpy's "overflow encountered in exp", ...)."""
 
     def ask(self, case: Case) -> Any:
         """The student's value on another case (asked once per run); raises `StudentError`."""
@@ -235,13 +237,17 @@ def _is_float(value: object) -> bool:
     return isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool))
 
 
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
 def _type_words(value: object) -> str:
     if isinstance(value, wire.Unsupported):
         return value.type_name
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape}"
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return f"a {type(value).__name__} of {_items(len(value))}"
     return type(value).__name__
 
 
@@ -279,9 +285,9 @@ def type_problem(got: object, want: object, where: str = "") -> str | None:
         return None
     if isinstance(want, (tuple, list)):
         if not isinstance(got, type(want)):
-            return f"should be a {type(want).__name__} of {len(want)} items{at}, not {_type_words(got)}"
+            return f"should be a {type(want).__name__} of {_items(len(want))}{at}, not {_type_words(got)}"
         if len(got) != len(want):
-            return f"should have {len(want)} items{at}, not {len(got)}"
+            return f"should have {_items(len(want))}{at}, not {len(got)}"
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
             problem = type_problem(g, w, f"(item {i + 1}{', ' + where if where else ''})")
             if problem:
@@ -492,12 +498,13 @@ class Run:
     def __init__(self, student: Any, parts: Sequence[Part]) -> None:
         self.student = student
         self.parts = {p.name: p for p in parts}
-        self.calls: dict[tuple, tuple[Any, list[str]] | StudentError] = {}
+        self.calls: dict[tuple, tuple[Any, list[str], tuple[str, ...]] | StudentError] = {}
         self.verdicts: dict[tuple[str, str], _Verdict] = {}
         self.hangs: dict[str, int] = {}
 
     # -- calls ----------------------------------------------------------------
-    def call(self, part: Part, case: Case, substitute: tuple[str, ...] = ()) -> tuple[Any, list[str]]:
+    def call(self, part: Part, case: Case,
+             substitute: tuple[str, ...] = ()) -> tuple[Any, list[str], tuple[str, ...]]:
         key = (part.name, id(case), substitute)
         if key not in self.calls:
             self._ask_all(part, substitute)
@@ -532,7 +539,7 @@ class Run:
                     self.hangs[part.name] = self.hangs.get(part.name, 0) + 1
                 result = result.when(case.when) if result.kind == "exception" else result
             else:
-                result = (result.value, list(result.mutated))
+                result = (result.value, list(result.mutated), tuple(result.warnings))
             self.calls[(part.name, id(case), substitute)] = result
 
     # -- verdicts -------------------------------------------------------------
@@ -602,7 +609,7 @@ class Run:
         explains: set[str] | None = None
         for case in clause.cases:
             try:
-                value, mutated = self.call(part, case, substitute)
+                value, mutated, warned = self.call(part, case, substitute)
             except StudentError as exc:
                 if first is not None:
                     break
@@ -613,7 +620,7 @@ class Run:
             except Exception as exc:  # noqa: BLE001 - a broken case is ours, never the student's fault
                 raise RuntimeError(f"reference {part.name} failed on a case of {clause.id}: {exc}") from exc
             try:
-                clause.check(Answer(part, clause, case, value, mutated, want, self, substitute))
+                clause.check(Answer(part, clause, case, value, mutated, want, self, substitute, warned))
             except Broken as broken:
                 explains = set(broken.named) if explains is None else explains & set(broken.named)
                 if first is None:

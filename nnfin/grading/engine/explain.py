@@ -42,6 +42,10 @@ _PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("ZeroDivisionError", r"", "a division by zero"),
     ("FloatingPointError", r"", "a floating-point overflow or invalid operation"),
     ("OverflowError", r"", "a number too large for a float (an overflowing exp or power?)"),
+    ("TypeError", r"only (length-1|size-1|0-dimensional) arrays can be converted",
+     "a whole array was given to something that takes one number only: math.exp, math.sqrt, "
+     "math.log, float(...) and int(...) work on single numbers; use np.exp, np.sqrt, np.log, "
+     "which work on whole arrays"),
     ("TypeError", r"unsupported operand|can't multiply|can only concatenate|not supported between",
      "an operation between types that do not go together (a list where a numpy array is "
      "needed, or None where a number is needed?)"),
