@@ -49,6 +49,13 @@ def main(argv: list[str] | None = None) -> None:
     released = sub.add_parser("release", help="regenerate release/ from source/")
     released.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
     sub.add_parser("data", help="rewrite the data files from the reference generator")
+    collected = sub.add_parser("collect", help="copy the students' latest submissions from the exchange "
+                                               "into submitted/ (only a student's own; no link followed)")
+    collected.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+    collected.add_argument("--assignment", action="append", default=[],
+                           help="an assignment to collect (repeatable; default: all of them)")
+    collected.add_argument("--update", action="store_true",
+                           help="replace a collected submission with a newer one")
     exported = sub.add_parser("export", help="write grades.csv from the gradebook")
     exported.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
     pages = sub.add_parser("feedback", help="write the feedback page of every graded submission")
@@ -79,6 +86,11 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "data":
         for path in write_data():
             print(f"wrote {path.relative_to(REPO)}")
+    elif args.command == "collect":
+        from nnfin.grading import collect
+
+        root = args.root.resolve()
+        collect.main(root, args.assignment or assignments(root / "source"), args.update)
     elif args.command == "export":
         from nnfin.grading import publish
 
@@ -97,6 +109,10 @@ def _grade(args: argparse.Namespace) -> None:
     from nnfin.grading import warmup
 
     root = args.root.resolve()
+    if args.command == "grade":
+        from nnfin.grading import door
+
+        door.refuse_empty(root)  # before anything is started or overwritten
     if args.command == "grade" and not args.force:
         from nnfin.grading import reuse
 
