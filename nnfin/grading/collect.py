@@ -187,7 +187,8 @@ def collect_one(inbound: Path, submitted: Path, chosen: Candidate, bounds: door.
     """Copy one chosen submission (or its refusal) into submitted/, without following anything."""
     stamp = {door.TIMESTAMP: chosen.when.strftime(door.TIMESTAMP_FORMAT).encode()}
     try:
-        tree = door.read_tree(inbound, (chosen.folder,), bounds, owner=chosen.uid, keep=_reserved)
+        tree = door.read_tree(inbound, (chosen.folder,), bounds, owner=chosen.uid, keep=_reserved,
+                              check_names=False)  # its parts were checked by `candidates`
     except door.Refused as exc:
         reason = f"the submission was refused when it was collected: {exc}"
         note = {**stamp, door.REFUSAL_NOTE: reason.encode()}

@@ -94,12 +94,15 @@ def kind_of(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else "not a regular file"
 
 
-def open_folder(base: Path, *parts: str) -> int:
-    """A descriptor of ``base/parts...``, refusing a link at any of the parts (``base`` is trusted)."""
+def open_folder(base: Path, *parts: str, check_names: bool = True) -> int:
+    """A descriptor of ``base/parts...``, refusing a link at any of the parts (``base`` is trusted).
+
+    ``check_names=False`` for a name checked otherwise (an inbound folder: ``student+assignment+time``).
+    """
     fd = os.open(base, _DIR_FLAGS & ~os.O_NOFOLLOW)
     try:
         for part in parts:
-            if not is_name(part):
+            if check_names and not is_name(part):
                 raise Refused(name_problem("folder name", part))
             try:
                 st = os.stat(part, dir_fd=fd, follow_symlinks=False)
@@ -161,7 +164,7 @@ def _skipped(name: str, patterns: tuple[str, ...]) -> bool:
 
 
 def read_tree(base: Path, parts: tuple[str, ...], bounds: Bounds, owner: int | None = None,
-              keep: Callable[[str], str | None] | None = None) -> Tree:
+              keep: Callable[[str], str | None] | None = None, check_names: bool = True) -> Tree:
     """Every regular file under ``base/parts`` (``Refused`` on the first thing that refuses it).
 
     Entries owned by another uid than ``owner`` (when given) are not the student's: they are
@@ -169,7 +172,7 @@ def read_tree(base: Path, parts: tuple[str, ...], bounds: Bounds, owner: int | N
     the reason). Iterative, so no depth of folders can exhaust the grader's stack.
     """
     tree = Tree()
-    top = open_folder(base, *parts)
+    top = open_folder(base, *parts, check_names=check_names)
     stack: list[tuple[int, str, int]] = [(top, "", 0)]
     entries = total = 0
     try:
