@@ -113,6 +113,8 @@ def _grade(args: argparse.Namespace) -> None:
         from nnfin.grading import door
 
         door.refuse_empty(root)  # before anything is started or overwritten
+        for line in door.student_folders(root / "submitted").refused:
+            print(f"not graded: {line}", file=sys.stderr)
     if args.command == "grade" and not args.force:
         from nnfin.grading import reuse
 

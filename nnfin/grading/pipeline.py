@@ -145,9 +145,7 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
     reuse = Reuse(root, api, limits, force, limits_from_config=from_config)
-    folders = door.student_folders(root / "submitted")
-    for line in folders.refused:
-        print(f"not graded: {line}", file=sys.stderr)
+    folders = door.student_folders(root / "submitted")  # `nnfin.course` printed those it refused
     to_grade = _to_grade(root, folders.students, names, reuse, outcomes)
     own = executor is None
     executor = executor or pool.local_pool(jobs, limits)

@@ -18,6 +18,8 @@ import os
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -407,3 +409,21 @@ def test_update_takes_only_a_newer_submission(tmp_path):
     assert updated.action == "updated" and (submitted / "ann/01_losses/losses.ipynb").read_text() == "second"
     [again] = collect.collect(inbound, submitted, ["01_losses"], update=True, owner_of=USERS.get)
     assert again.action == "kept" and "no newer submission" in again.message
+
+
+@pytest.mark.parametrize("inside", [[], ["*"], [".hidden"], ["a,b"]])
+def test_grading_an_empty_class_refuses_and_leaves_earlier_results_alone(tmp_path, inside):
+    (tmp_path / "submitted").mkdir()
+    for name in inside:
+        (tmp_path / "submitted" / name / "01_losses").mkdir(parents=True)
+    earlier = {"grades.csv": "student_id,raw_score\nann,34.0\n", "reports/class_report.html": "<p>ann</p>"}
+    for name, text in earlier.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    done = subprocess.run([sys.executable, "-m", "nnfin.course", "grade", "--root", str(tmp_path), "--force"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "holds no student folder to grade" in done.stderr, done.stderr
+    assert "Earlier results, grades.csv and the class report are left as they are" in done.stderr
+    if inside and inside[0][0] != ".":
+        assert f"'{inside[0]}' was refused: the student id" in done.stderr
+    assert {name: (tmp_path / name).read_text() for name in earlier} == earlier

@@ -25,7 +25,7 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from nnfin.grading import demo, door, notebook
-from nnfin.grading.engine import containment, isolation
+from nnfin.grading.engine import containment
 from tests.grading.test_exchange import (
     ASSIGNMENT,
     COURSE_ID,
@@ -34,6 +34,7 @@ from tests.grading.test_exchange import (
     Student,
     _clean_env,
     _real_users,
+    knowing,
 )
 from tests.makefile import run_make
 
@@ -76,13 +77,6 @@ def _craft(inbound: Path, student: str, uid: int, when: datetime.datetime, files
 def _grades(course: Path) -> dict[tuple[str, str], dict]:
     with open(course / "grades.csv", newline="") as handle:
         return {(r["student_id"], r["assignment"]): r for r in csv.DictReader(handle)}
-
-
-def _make_knowing(course: Path, target: str, passwd: Path) -> str:
-    """make <target> as the instructor, on a machine whose user database knows the students."""
-    view = [isolation.bwrap_path(), "--dev-bind", "/", "/", "--ro-bind", str(passwd), "/etc/passwd",
-            "--cap-add", "ALL", "--die-with-parent"]
-    return run_make(target, course, _clean_env(), f"ASSIGNMENT={ASSIGNMENT}", "JOBS=2", prefix=view)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +136,8 @@ def batch():
         hand = course / "submitted" / "sym_sub" / ASSIGNMENT
         hand.mkdir(parents=True)
         (hand / NOTEBOOK).symlink_to(solution)
-        logs["collect"] = _make_knowing(course, "collect", passwd)
+        logs["collect"] = run_make("collect", course, _clean_env(), f"ASSIGNMENT={ASSIGNMENT}",
+                                   prefix=knowing(passwd))
         logs["grade"] = run_make("grade", course, _clean_env(), f"ASSIGNMENT={ASSIGNMENT}", "JOBS=2")
         logs["regrade"] = run_make("grade", course, _clean_env(), "JOBS=2")
         logs["feedback"] = run_make("feedback", course, _clean_env(), "JOBS=2")
