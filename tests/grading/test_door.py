@@ -427,3 +427,24 @@ def test_grading_an_empty_class_refuses_and_leaves_earlier_results_alone(tmp_pat
     if inside and inside[0][0] != ".":
         assert f"'{inside[0]}' was refused: the student id" in done.stderr
     assert {name: (tmp_path / name).read_text() for name in earlier} == earlier
+
+
+@pytest.mark.skipif(not ROOT, reason="needs a folder owned by another uid (root)")
+def test_nbgrader_collect_itself_goes_through_the_door(tmp_path):
+    """The formgrader's Collect button and ``nbgrader collect`` run the same checks as make collect."""
+    shutil.copy(REPO / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    inbound = tmp_path / "exchange" / "nnfin-module3" / "inbound"
+    when = (door.utc_now() - HOUR).strftime(door.TIMESTAMP_FORMAT)
+    mine, forged = inbound / f"root+01_losses+{when}", inbound / f"daemon+01_losses+{when}"
+    for folder in (mine, forged):
+        folder.mkdir(parents=True)
+        (folder / "losses.ipynb").write_text("{}")
+    (mine / "returns.npz").symlink_to("/etc/shadow")
+    nbgrader = str(Path(sys.executable).with_name("nbgrader"))
+    done = subprocess.run([nbgrader, "collect", "01_losses", "--update"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "claims to be daemon's but belongs to uid 0" in done.stderr
+    assert sorted(os.listdir(tmp_path / "submitted")) == ["root"]
+    note = (tmp_path / "submitted" / "root" / "01_losses" / door.REFUSAL_NOTE).read_text()
+    assert "'returns.npz' is a symbolic link" in note
