@@ -448,3 +448,28 @@ def test_nbgrader_collect_itself_goes_through_the_door(tmp_path):
     assert sorted(os.listdir(tmp_path / "submitted")) == ["root"]
     note = (tmp_path / "submitted" / "root" / "01_losses" / door.REFUSAL_NOTE).read_text()
     assert "'returns.npz' is a symbolic link" in note
+
+
+def test_grades_csv_parsed_with_csv_is_the_gradebook_whatever_the_names(tmp_path, monkeypatch):
+    """Ids that nbgrader's own export would shift or run as formulas, put straight into a gradebook."""
+    from nbgrader.api import Gradebook
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # alembic
+    from nnfin.grading.adapter import export
+
+    hostile = ["mallory,,,,34.0,0.0,34.0,34.0,", "=2+5", "+1", "-cmd", "@SUM(A1)", "\tx", 'q"uote', "ok"]
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", course_id="c") as gb:
+        gb.add_assignment("01_losses")
+        for i, name in enumerate(hostile):
+            first = '=HYPERLINK("http://x")' if i % 2 else "Ann"
+            gb.add_student(name, first_name=first, last_name="O,Neil")
+        export.write(tmp_path / "grades.csv", gb, {("ok", "01_losses"): "=not valid JSON"})
+    with open(tmp_path / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(r["student_id"] for r in rows) == sorted(export.neutralise(n) for n in hostile)
+    for row in rows:
+        assert list(row) == list(export.COLUMNS) and None not in row
+        assert float(row["raw_score"]) == 0.0 and float(row["max_score"]) == 0.0
+        assert not any(row[k].startswith(FORMULA_START) for k in row)
+        assert row["last_name"] == "O,Neil"
+    assert {r["student_id"]: r["reason"] for r in rows}["ok"] == "'=not valid JSON"
