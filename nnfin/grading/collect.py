@@ -222,7 +222,12 @@ def collect(inbound: Path, submitted: Path, assignments: list[str], update: bool
             done.append(Collected(student, assignment, "kept",
                                   f"{student}/{assignment}: no newer submission"))
             continue
-        result = collect_one(inbound, submitted, chosen, bounds)
+        try:
+            result = collect_one(inbound, submitted, chosen, bounds)
+        except (door.Refused, OSError) as exc:  # submitted/ itself is not as collect left it
+            done.append(Collected(student, assignment, "not theirs", f"inbound/{chosen.folder} was not "
+                                  f"collected: submitted/{student}/{assignment} cannot be written ({exc})"))
+            continue
         if exists and result.action == "collected":
             result.action = "updated"
         done.append(result)

@@ -473,3 +473,23 @@ def test_grades_csv_parsed_with_csv_is_the_gradebook_whatever_the_names(tmp_path
         assert not any(row[k].startswith(FORMULA_START) for k in row)
         assert row["last_name"] == "O,Neil"
     assert {r["student_id"]: r["reason"] for r in rows}["ok"] == "'=not valid JSON"
+
+
+@pytest.mark.skipif(not ROOT, reason="needs folders owned by another uid (root)")
+def test_a_linked_student_folder_in_submitted_is_never_written_through(tmp_path):
+    inbound, submitted, elsewhere = tmp_path / "inbound", tmp_path / "submitted", tmp_path / "elsewhere"
+    for folder in (inbound, submitted, elsewhere):
+        folder.mkdir()
+    (submitted / "ann").symlink_to(elsewhere)
+    when = (door.utc_now() - HOUR).strftime(door.TIMESTAMP_FORMAT)
+    for student in ("ann", "ben"):
+        folder = inbound / f"{student}+01_losses+{when}"
+        folder.mkdir()
+        (folder / "losses.ipynb").write_text(student)
+        for path in (folder, folder / "losses.ipynb"):
+            os.chown(path, USERS[student], USERS[student])
+    done = {d.student: d for d in collect.collect(inbound, submitted, ["01_losses"], owner_of=USERS.get)}
+    assert done["ann"].action == "not theirs" and "cannot be written" in done["ann"].message
+    assert list(elsewhere.iterdir()) == []
+    assert done["ben"].action == "collected"
+    assert (submitted / "ben" / "01_losses" / "losses.ipynb").read_text() == "ben"
