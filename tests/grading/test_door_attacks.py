@@ -42,8 +42,8 @@ pytestmark = pytest.mark.skipif(
     not _real_users() or containment.available() is not None,
     reason="needs root, cgroups, bubblewrap and setpriv: students here are users of the machine")
 
-UIDS = {"alice": 62201, "mallory": 62202, "linus": 62203, "shade": 62204, "hardy": 62205,
-        "piper": 62206, "futura": 62207, "trunc": 62208, "olga": 62209}
+UIDS = {"alice": 64201, "mallory": 64202, "linus": 64203, "shade": 64204, "hardy": 64205,
+        "piper": 64206, "futura": 64207, "trunc": 64208, "olga": 64209}
 SECRET = "nnfin-door-secret-7f3a"  # stands for /etc/shadow: a file no student may read
 NOW = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
@@ -94,6 +94,7 @@ def batch():
         passwd = base / "passwd"
         passwd.write_text(Path("/etc/passwd").read_text() + "".join(
             f"{name}:x:{uid}:{uid}:{name}:{base / 'home' / name}:/bin/sh\n" for name, uid in UIDS.items()))
+        passwd.chmod(0o644)  # every student's nbgrader reads it, whatever the umask
         exchange = course / "exchange"
         logs = {"release": run_make("release-assignment", course, _clean_env(), f"ASSIGNMENT={ASSIGNMENT}")}
         real = {name: Student(name, UIDS[name], base, exchange, passwd) for name in ("alice", "mallory")}
@@ -175,7 +176,7 @@ def test_nothing_but_real_students_reaches_the_gradebook(batch):
     assert {s for s, _ in _grades(course)} == set(DESERVED)
     for name in ("*", "mallory,,,,34.0,0.0,34.0,34.0,", "..", "-rf"):
         assert f"student id {door.shown(name)} is not allowed" in logs["collect"], name
-    assert "belongs to uid 62202, not to alice" in logs["collect"]
+    assert f"belongs to uid {UIDS['mallory']}, not to alice" in logs["collect"]
     assert "in the future" in logs["collect"]
     assert sorted(p.name for p in (course / "autograded").iterdir()) == sorted(DESERVED)
 
