@@ -121,9 +121,10 @@ NBGRADER_EACH = for a in $(SELECTED); do (cd "$(COURSE)" && "$(CURDIR)/$(NBGRADE
 release-assignment: release
 	@$(call NBGRADER_EACH,release_assignment "$$a" --force)
 
+# our own collect (nnfin/grading/collect.py): only a student's own submission, no link followed
 collect: setup
 	@$(PY) -m nnfin.course known --root "$(COURSE)" --assignment "$(ASSIGNMENT)"
-	@$(call NBGRADER_EACH,collect "$$a" --update $(if $(STUDENT),--student "$(STUDENT)"))
+	$(PY) -m nnfin.course collect --root "$(COURSE)" --update $(foreach a,$(SELECTED),--assignment "$(a)") $(if $(STUDENT),--student "$(STUDENT)")
 
 # feedback pages of every graded submission (after grading written answers), one process per core
 feedback: setup

@@ -61,6 +61,14 @@ def main(argv: list[str] | None = None) -> None:
     released = sub.add_parser("release", help="regenerate release/ from source/")
     released.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
     sub.add_parser("data", help="rewrite the data files from the reference generator")
+    collected = sub.add_parser("collect", help="copy the students' latest submissions from the exchange "
+                                               "into submitted/ (only a student's own; no link followed)")
+    collected.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
+    collected.add_argument("--assignment", action="append", default=[],
+                           help="an assignment to collect (repeatable; default: all of them)")
+    collected.add_argument("--update", action="store_true",
+                           help="replace a collected submission with a newer one")
+    collected.add_argument("--student", default="", help="only these students (default: all)")
     exported = sub.add_parser("export", help="write grades.csv from the gradebook")
     exported.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this one)")
     _narrowing(exported)
@@ -101,6 +109,12 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "data":
         for path in write_data():
             print(f"wrote {path.relative_to(REPO)}")
+    elif args.command == "collect":
+        from nnfin.grading import collect
+
+        root = args.root.resolve()
+        students = set(_selection(args).students or ()) or None
+        collect.main(root, args.assignment or assignments(root / "source"), args.update, students)
     elif args.command == "export":
         from nnfin.grading import publish
 
@@ -133,12 +147,18 @@ def _grade(args: argparse.Namespace) -> None:
     from nnfin.grading import warmup
 
     root = args.root.resolve()
+    from nnfin.grading import door
+
+    if args.command == "grade":
+        door.refuse_empty(root)  # before anything is started or overwritten
+        for line in door.student_folders(root / "submitted").refused:
+            print(f"not graded: {line}", file=sys.stderr)
     selection = _selection(args)
     if selection.narrowed:
         from nnfin.grading import selection as names
 
-        students = sorted(p.name for p in (root / "submitted").iterdir() if p.is_dir()
-                          and not p.name.startswith(".")) if (root / "submitted").is_dir() else None
+        submitted = root / "submitted"
+        students = door.student_folders(submitted).students if submitted.is_dir() else None
         names.check(selection, assignments(root / "source"), students)
     if args.command == "grade" and not args.force and not selection.narrowed:
         from nnfin.grading import reuse

@@ -22,9 +22,10 @@ def make_argv(target: str, course: Path, *variables: str) -> list[str]:
     return ["make", "--no-print-directory", "-C", str(REPO), target, f"COURSE={course}", *variables]
 
 
-def run_make(target: str, course: Path, env: dict[str, str], *variables: str) -> str:
-    """``make <target> COURSE=<course> VARIABLES...``; fails the test with make's output."""
-    result = subprocess.run(make_argv(target, course, *variables), env=without_venv(env),
+def run_make(target: str, course: Path, env: dict[str, str], *variables: str,
+             prefix: tuple[str, ...] | list[str] = ()) -> str:
+    """``[prefix] make <target> COURSE=<course> VARIABLES...``; fails the test with make's output."""
+    result = subprocess.run([*prefix, *make_argv(target, course, *variables)], env=without_venv(env),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"make {target} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout + result.stderr

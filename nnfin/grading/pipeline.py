@@ -23,7 +23,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nnfin.coursedir import REPO, assignments
-from nnfin.grading import interrupt, notebook, publish, report, warmup
+from nnfin.grading import door, interrupt, notebook, publish, report, warmup
 from nnfin.grading.adapter import gradebook, speedups
 from nnfin.grading.adapter.preprocessors import RESULTS
 from nnfin.grading.checks.runner import checks_seed
@@ -52,6 +52,7 @@ class Outcome:
     cells_seconds: float = 0.0
     sandbox: str = ""
     reused: bool = False  # its stored result still holds (see nnfin/grading/reuse.py)
+    refusal: str = ""  # why it got 0 without running (damaged, refused, over a budget): in every export
     recorded: bool = False  # graded and recorded this run (a failure of the grader is not)
     selected: bool = True  # in this run's ASSIGNMENT=/STUDENT= (the others only fill the class report)
 
@@ -60,23 +61,21 @@ class Outcome:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
-def _students(submitted: Path) -> list[str]:
-    if not submitted.is_dir():
-        return []
-    return sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
 def _stage(root: Path, student: str, assignment: str, course_id: str,
-           outcome: Outcome, limits: SubmissionLimits) -> Job | None:
-    """Repair a copy of the submission and turn it into a job (None: nothing to run)."""
-    student_dir = root / "submitted" / student / assignment  # there: `_to_grade` checked
+           outcome: Outcome, limits: SubmissionLimits) -> Job | JobResult:
+    """Repair a copy of the submission and turn it into a job; a result at 0 when it cannot run."""
+    student_dir = root / "submitted" / student / assignment  # names passed the door in `_to_grade`
     target = root / STAGED / student / assignment
     shutil.rmtree(target, ignore_errors=True)
-    staged = staging.stage(student_dir, assignment, root / "release" / assignment, target)
+    release = root / "release" / assignment
+    staged = staging.stage(student_dir, assignment, release, target, limits)
     outcome.problems += staged.problems
     notebooks = sorted(target.glob("*.ipynb"))
     if not staged.gradable or not notebooks:
-        return None
+        outcome.refusal = staged.refusal or "no notebook to grade"
+        for path in release.glob("*.ipynb"):  # nbgrader records the untouched release at 0
+            shutil.copy(path, target / path.name)
+        return _zero_result(outcome, target)
     nb = notebook.read(notebooks[0])
     code = [(c.get("id") or f"cell-{i}", c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     return Job(student, assignment, checks_seed(course_id, assignment),
@@ -85,25 +84,39 @@ def _stage(root: Path, student: str, assignment: str, course_id: str,
                cell_names=notebook.cell_names(nb, {cid: c for cid, c in code}))
 
 
+def _zero_result(outcome: Outcome, target: Path) -> JobResult:
+    """Every test cell of the staged notebooks at 0 (with the problems): what nbgrader records
+    for a submission that cannot run, so it is in the gradebook and every export like any other."""
+    parts = {}
+    for path in sorted(target.glob("*.ipynb")):
+        for gid, cell in notebook.test_cells(notebook.read(path)).items():
+            points = float(notebook.nbgrader_meta(cell).get("points", 0))
+            parts[gid] = {"score": 0.0, "max_score": points, "messages": [], "mistakes": []}
+    return JobResult(outcome.student, outcome.assignment, 0, parts=parts, problems=list(outcome.problems))
+
+
 def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool:
-    """nbgrader records the submission (with the engine's result, or as not gradable)."""
+    """nbgrader records the submission: with the engine's result, or at 0 with the reason."""
     if result is not None:
-        RESULTS[(outcome.student, outcome.assignment)] = result
-        outcome.parts = result.parts
         outcome.problems += [p for p in result.problems if p not in outcome.problems]
         outcome.cells_seconds = result.cells_seconds
         outcome.sandbox = result.sandbox
         for line in result.internal:
             print(f"hidden check error ({outcome.student}/{outcome.assignment}): {line}", file=sys.stderr)
-    if result is None or not result.graded:  # no verdicts: nbgrader must not pass the test cells
-        RESULTS.pop((outcome.student, outcome.assignment), None)
-        gradebook.record_zero(api, outcome.assignment, outcome.student)
-        return False
+    ran = result is not None and result.graded
+    if not ran:  # the grader failed, not the student: recorded at 0 now, graded again next time
+        result = _zero_result(outcome, root / STAGED / outcome.student / outcome.assignment)
+        outcome.refusal = outcome.problems[-1] if outcome.problems else "not graded"
+    if not outcome.refusal:
+        outcome.parts = result.parts
+    RESULTS[(outcome.student, outcome.assignment)] = result
     graded_by_hand = gradebook.hand_graded(api, outcome.assignment, outcome.student)
-    done = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
-    RESULTS.pop((outcome.student, outcome.assignment), None)
-    outcome.recorded = bool(done.get("success"))
-    if outcome.recorded:  # unchanged written answers keep their hand grade (nbgrader would flag them)
+    try:
+        done = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
+    finally:
+        RESULTS.pop((outcome.student, outcome.assignment), None)
+    outcome.recorded = bool(done.get("success")) and ran
+    if done.get("success"):  # unchanged written answers keep their hand grade (nbgrader would flag them)
         gradebook.keep_hand_grades(api, outcome.assignment, outcome.student, graded_by_hand)
     if not done.get("success"):
         log = root / "build" / "logs" / f"{outcome.student}__{outcome.assignment}.log"
@@ -111,7 +124,7 @@ def _record(api, root: Path, outcome: Outcome, result: JobResult | None) -> bool
         log.write_text(str(done.get("log", "")) + "\n" + str(done.get("error", "")))
         outcome.problems.append(f"nbgrader could not record this submission (see {log})")
         return False
-    return True
+    return outcome.recorded
 
 
 def grade_class(root: Path = REPO, jobs: int | None = None, progress: bool = True,
@@ -140,7 +153,8 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
     names = assignments(root / "source")
     outcomes: list[Outcome] = []
     reuse = Reuse(root, api, limits, force, limits_from_config=from_config)
-    to_grade = _to_grade(root, names, reuse, outcomes, selection)
+    folders = door.student_folders(root / "submitted")  # `nnfin.course` printed those it refused
+    to_grade = _to_grade(root, folders.students, names, reuse, outcomes, selection)
     own = executor is None
     executor = executor or pool.local_pool(jobs, limits)
     bar = tqdm(total=len(to_grade), desc="grading", unit="submission", disable=None if progress else True,
@@ -154,18 +168,18 @@ def _grade_class(root: Path, jobs: int | None, progress: bool, executor: Executo
                 executor.shutdown(wait=True, cancel_futures=True)
         gradebook.fill_scores(api, outcomes)
         reuse.remember(outcomes)  # what was recorded is reused by the next run, also after Ctrl-C
-        gradebook.export(root, api)
+        gradebook.export(root, api, {(o.student, o.assignment): o.refusal for o in outcomes if o.refusal})
         if stopped:
             raise interrupt.GradingInterrupted(sum(o.recorded for o in to_grade), len(to_grade))
     _write_stats(root, outcomes, jobs or pool.default_jobs(), time.perf_counter() - started)
     return outcomes
 
 
-def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome],
+def _to_grade(root: Path, students: list[str], names: list[str], reuse: Reuse, outcomes: list[Outcome],
               selection: Selection = EVERYTHING) -> list[Outcome]:
     """One outcome per (student, assignment) into ``outcomes``; return those that need grading."""
     to_grade = []
-    for student in _students(root / "submitted"):
+    for student in students:
         for assignment in names:
             outcome = Outcome(student, assignment, selected=selection.covers(student, assignment))
             if not outcome.selected:  # left alone: its last recorded result, for the class report
@@ -175,7 +189,7 @@ def _to_grade(root: Path, names: list[str], reuse: Reuse, outcomes: list[Outcome
             outcomes.append(outcome)
             if reuse.restore(outcome):
                 continue
-            if not (root / "submitted" / student / assignment).is_dir():
+            if not door.handed_in(root / "submitted", student, assignment):
                 outcome.submitted = False
                 outcome.problems.append("no submission")
                 continue
@@ -205,9 +219,8 @@ def _grade_on(executor: Executor, api, root: Path, limits: SubmissionLimits, to_
         in_flight = 2 * (pool.slots(executor) or len(to_grade) or 1)
         while len(pending) < in_flight and not pressed() and (outcome := order.next()) is not None:
             job = _stage(root, outcome.student, outcome.assignment, course_id, outcome, limits)
-            if job is None:  # not gradable as handed in: recorded at 0, the same next time
-                _record(api, root, outcome, None)
-                outcome.recorded = True
+            if isinstance(job, JobResult):  # not gradable as handed in: recorded at 0, the same next time
+                _record(api, root, outcome, job)
                 _advance(bar, outcome)
                 continue
             pending[executor.submit(grade_job, job)] = outcome
@@ -316,13 +329,9 @@ def main_grade(root: Path = REPO, jobs: int | None = None, unsandboxed: bool = F
     With ``scheduler`` the submissions go to that Dask cluster, whose workers check their own sandbox.
     ``selection`` (make's ASSIGNMENT= and STUDENT=) narrows what is graded; unknown names refuse.
     """
-    if not (root / "submitted").is_dir():
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
-        raise SystemExit("no submitted/ folder: collect submissions into "
-                         "submitted/<student>/<assignment>/<notebook>.ipynb first")
     try:
-        check(selection, assignments(root / "source"), _students(root / "submitted"))
+        door.refuse_empty(root)
+        check(selection, assignments(root / "source"), door.student_folders(root / "submitted").students)
     except SystemExit:
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)

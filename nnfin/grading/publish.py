@@ -18,6 +18,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nnfin.coursedir import REPO, assignments
+from nnfin.grading import door
 from nnfin.grading.adapter import gradebook
 from nnfin.grading.engine import pool
 from nnfin.grading.selection import EVERYTHING, Selection, check
@@ -29,7 +30,7 @@ def graded_submissions(root: Path) -> list[tuple[str, str]]:
     if not folder.is_dir():
         return []
     return sorted({(nb.parent.parent.name, nb.parent.name) for nb in folder.glob("*/*/*.ipynb")
-                   if not nb.parent.parent.name.startswith(".")})
+                   if door.is_name(nb.parent.parent.name) and door.is_name(nb.parent.name)})
 
 
 def feedback_class(root: Path = REPO, jobs: int | None = None, progress: bool = True,

@@ -144,6 +144,8 @@ def _feedback_link(root: Path | None, student: str, assignment: str) -> str:
     folder = Path("..") / "feedback" / student / assignment
     # the page is named after the notebook; `make grade` writes this report before `make feedback`
     graded = sorted((root / "autograded" / student / assignment).glob("*.ipynb")) if root else []
+    if root and not graded:  # nbgrader recorded nothing, so `make feedback` will write no page
+        return ""
     target = folder / f"{graded[0].stem}.html" if graded else folder
     return f'<a href="{html.escape(target.as_posix())}">{html.escape(assignment)}</a>'
 

@@ -22,13 +22,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 from nnfin.coursedir import assignments
+from nnfin.grading import door
 from nnfin.grading.engine import containment
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.fingerprint import Fingerprints
 
 RECORDS = Path("build") / "fingerprints"
 RUN = RECORDS / "_run.json"  # how the last run read nbgrader_config.py (for `unchanged_class`)
-KEPT = ("parts", "problems", "cells_seconds", "sandbox")
+KEPT = ("parts", "problems", "cells_seconds", "sandbox", "refusal")
 
 
 class Reuse:
@@ -161,7 +162,7 @@ def unchanged_class(root: Path) -> int | None:
         graded = _gradebook_ids(run["db_url"], run["course_id"])
     except (KeyError, TypeError, sqlite3.Error):
         return None
-    for student in sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for student in door.student_folders(submitted).students:
         for assignment in assignments(root / "source"):
             current = fingerprints.submission(student, assignment)
             if current is None:
@@ -173,6 +174,17 @@ def unchanged_class(root: Path) -> int | None:
                 return None
             reused += 1
     return reused
+
+
+def refusals(root: Path) -> dict[tuple[str, str], str]:
+    """Why each recorded submission that did not run got 0 (damaged, refused, over a budget)."""
+    found = {}
+    records = root / RECORDS
+    for path in sorted(records.glob("*/*.json")) if records.is_dir() else []:
+        reason = _read(path).get("refusal")
+        if isinstance(reason, str) and reason:
+            found[(path.parent.name, path.stem)] = reason
+    return found
 
 
 def summary_line(outcomes: list) -> str:

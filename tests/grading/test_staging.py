@@ -73,10 +73,19 @@ def test_a_clean_submission_passes_untouched(tmp_path):
 
 def test_a_renamed_notebook_is_graded_under_its_name(tmp_path):
     release = _release(tmp_path)
-    result = _stage(tmp_path, release, _submit(tmp_path, release, name="losses (1).ipynb"))
+    result = _stage(tmp_path, release, _submit(tmp_path, release, name="losses-Copy1.ipynb"))
     assert result.gradable
     assert "renamed" in result.problems[0]
     assert (tmp_path / "staged" / "losses.ipynb").exists()
+
+
+def test_a_file_name_outside_the_allow_list_is_left_out_and_named(tmp_path):
+    release = _release(tmp_path)
+    result = _stage(tmp_path, release, _submit(tmp_path, release, name="losses (1).ipynb"))
+    assert not result.gradable
+    assert result.problems[0].startswith("'losses (1).ipynb' was left out: names may use only letters")
+    assert "losses.ipynb is missing" in result.problems[1]
+    assert list((tmp_path / "staged").iterdir()) == []
 
 
 @pytest.mark.parametrize("raw", ['{"cells": [', "not a notebook at all", json.dumps({"a": 1})])

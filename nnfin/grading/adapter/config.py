@@ -82,7 +82,8 @@ def configure_rendering(c: Any) -> None:
 
 
 def configure_grading(c: Any) -> None:
-    """Everything the course adds to nbgrader: autograde steps, feedback pages, inert rendering."""
+    """Everything the course adds to nbgrader: autograde steps, feedback pages, inert rendering, collect."""
     configure_autograde(c)
     configure_feedback(c)  # the same feedback pages, without nbconvert's second parse
     configure_rendering(c)  # feedback and formgrader pages render student content inert
+    c.ExchangeFactory.collect = f"{ADAPTER}.exchange.DoorCollect"  # nbgrader collect, through the door

@@ -18,11 +18,11 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.plugins import CsvExportPlugin
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
 from nnfin.coursedir import assignments
+from nnfin.grading.adapter import export as grades_csv
 from nnfin.grading.adapter import speedups
 
 speedups.install()
@@ -189,11 +189,6 @@ def keep_hand_grades(nbgrader: NbGraderAPI, assignment: str, student: str,
     return kept
 
 
-def record_zero(nbgrader: NbGraderAPI, assignment: str, student: str) -> None:
-    """A submission that cannot be run still gets its row (zero points) in the gradebook."""
-    nbgrader.autograde(assignment, student, force=True, create=True)
-
-
 def fill_scores(nbgrader: NbGraderAPI, outcomes: list) -> None:
     """Read the scores back from the gradebook, the record of truth."""
     with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
@@ -214,10 +209,15 @@ def fill_scores(nbgrader: NbGraderAPI, outcomes: list) -> None:
                         outcome.manual_pending += grade.max_score
 
 
-def export(root: Path, nbgrader: NbGraderAPI | None = None) -> Path:
-    """``nbgrader export`` in-process: grades.csv beside the gradebook."""
+def export(root: Path, nbgrader: NbGraderAPI | None = None,
+           reasons: dict[tuple[str, str], str] | None = None) -> Path:
+    """grades.csv beside the gradebook (see `export`): every student, every assignment, and why a 0.
+
+    ``reasons`` adds to what the reuse records say about submissions that did not run.
+    """
+    from nnfin.grading import reuse
+
     nbgrader = nbgrader or api(root)
     path = root / GRADES_CSV
     with Gradebook(nbgrader.coursedir.db_url, course_id=nbgrader.coursedir.course_id) as gb:
-        CsvExportPlugin(to=str(path)).export(gb)
-    return path
+        return grades_csv.write(path, gb, {**reuse.refusals(root), **(reasons or {})})

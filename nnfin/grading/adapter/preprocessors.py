@@ -89,19 +89,22 @@ def _visible_summary(cell: NotebookNode) -> str:
 def _report_cell(result: JobResult, names: dict[str, str] | None = None) -> NotebookNode:
     score = sum(p["score"] for p in result.parts.values())
     out_of = sum(p["max_score"] for p in result.parts.values())
+    ran = bool(result.sandbox)  # a submission refused or damaged as handed in never ran
     lines = ["### Grading report", "",
-             f"Hidden checks scored **{score:g} / {out_of:g}** points (check seed {result.seed}).", ""]
+             f"Hidden checks scored **{score:g} / {out_of:g}** points (check seed {result.seed})."
+             if ran else f"This submission was not run, so it scored **0 / {out_of:g}** points.", ""]
     lost = [f"{parts.label(names or {}, gid)} ({p['score']:g} / {p['max_score']:g})"
             for gid, p in result.parts.items() if p["score"] < p["max_score"]]
-    if lost:
+    if lost and ran:
         lines += [f"Points lost in: {_markdown_safe('; '.join(lost))}.", ""]
-    elif result.parts:
+    elif result.parts and ran:
         lines += ["Every part passed all its hidden checks.", ""]
     if result.problems:
         lines.append("Problems while running your code:")
         lines += [f"- {_markdown_safe(p)}" for p in result.problems]
         lines.append("")
-    lines.append(f"Student code ran {result.sandbox}.")
+    if ran:
+        lines.append(f"Student code ran {result.sandbox}.")
     cell = nbformat.v4.new_markdown_cell("\n".join(lines))
     cell.metadata["tags"] = [REPORT_TAG]
     return cell

@@ -37,6 +37,11 @@ class SubmissionLimits:
     call_seconds: int = 20
     output_bytes: int = 1024**2
     notebook_output_bytes: int = 10 * 1024**2
+    output_min_bytes: int = 1024  # what each output costs at least, however empty
+    # what a submitted notebook may be, checked at staging before anything parses it
+    notebook_bytes: int = 10 * 1024**2
+    notebook_cells: int = 1000
+    markdown_cell_bytes: int = 256 * 1024
     cpu_seconds_per_process: int = 600
     cores: int = 1
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from nnfin import coursedir
 from nnfin.coursedir import REPO, checks_module
+from nnfin.grading import door
 from nnfin.grading.engine.containment import SubmissionLimits
 
 PACKAGE = REPO / "nnfin"
@@ -127,10 +128,11 @@ class Fingerprints:
 
     def submission(self, student: str, assignment: str) -> str | None:
         """Everything one graded result depends on; None when nothing was submitted."""
-        folder = self.root / "submitted" / student / assignment
-        if not folder.is_dir():
+        submitted = self.root / "submitted"
+        if not door.handed_in(submitted, student, assignment):
             return None
+        handed_in = door.fingerprint(submitted, (student, assignment))  # follows no link, reads no FIFO
         digest = hashlib.sha256()
-        for part in (self.common, self.assignment(assignment), hash_files(_files(folder), folder)):
+        for part in (self.common, self.assignment(assignment), handed_in):
             digest.update(part.encode() + b"\0")
         return digest.hexdigest()

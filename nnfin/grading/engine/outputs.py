@@ -94,8 +94,12 @@ def size_of(output: dict) -> int:
     return sum(len(v) for v in output["data"].values())
 
 
-def clean_outputs(raw: object, limit: int, budget: int) -> tuple[list[dict], int, list[str]]:
-    """A cell's outputs, valid and bounded; returns (outputs, size used, notes for the student)."""
+def clean_outputs(raw: object, limit: int, budget: int, floor: int = 0) -> tuple[list[dict], int, list[str]]:
+    """A cell's outputs, valid and bounded; returns (outputs, size used, notes for the student).
+
+    Each output costs at least ``floor`` bytes of the budget: an empty output still takes
+    room in the autograded notebook and the feedback page.
+    """
     outputs, used, notes = [], 0, []
     items = raw if isinstance(raw, list) else []
     if len(items) > 200:
@@ -105,7 +109,7 @@ def clean_outputs(raw: object, limit: int, budget: int) -> tuple[list[dict], int
         output, cut = clean_output(item, limit)
         if output is None:
             continue
-        size = size_of(output)
+        size = max(floor, size_of(output))
         if used + size > budget:
             outputs.append(note("the rest of this cell's output was left out: the notebook's outputs "
                                 "reached their size limit"))

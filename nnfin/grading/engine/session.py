@@ -197,7 +197,7 @@ class StudentSession:
         if index in self.outputs or self.loaded_once:
             return
         cleaned, used, notes = bounded.clean_outputs(message.get("outputs"), self.limits.output_bytes,
-                                                     self.output_budget)
+                                                     self.output_budget, self.limits.output_min_bytes)
         self.output_budget -= used
         self.output_notes += [f"{self.label(index)}: {n}" for n in notes]
         self.outputs[index] = cleaned

@@ -21,8 +21,6 @@ do the same); answers always keep the student's text.
 from __future__ import annotations
 
 import copy
-import json
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +28,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from nnfin.grading import notebook
+from nnfin.grading import door, notebook
+from nnfin.grading.engine import budget
+from nnfin.grading.engine.containment import SubmissionLimits
 
 
 @dataclass
@@ -39,23 +39,22 @@ class StagedSubmission:
     assignment: str
     problems: list[str] = field(default_factory=list)
     gradable: bool = True
+    refusal: str = ""  # why it is not graded (damaged, refused, over a budget), for every export
 
 
-def _load(path: Path) -> tuple[NotebookNode | None, str]:
+def _load(raw: bytes, name: str, limits: SubmissionLimits) -> tuple[NotebookNode | None, str]:
+    """The notebook, parsed only once it is within every budget (see `budget`); else the reason."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, f"{path.name} is not a text file"
+        data = budget.decode(raw, name, limits)
+    except ValueError as exc:
+        return None, str(exc)
     try:
-        json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return None, (f"{path.name} is not valid JSON (line {exc.lineno}): it was damaged or "
-                      "edited outside Jupyter")
-    try:
-        nb = nbformat.reads(raw, as_version=4)
+        major, minor = nbformat.reader.get_version(data)
+        nb = nbformat.versions[major].to_notebook_json(data, minor=minor)  # nbformat.reads, minus json
+        nb = nbformat.convert(nb, 4)
         nbformat.validate(nb)
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook is reported the same way
-        return None, f"{path.name} is not a valid notebook ({type(exc).__name__})"
+        return None, f"{name} is not a valid notebook ({type(exc).__name__})"
     return nb, ""
 
 
@@ -210,31 +209,79 @@ def _anchor_index(nb: NotebookNode, placed: dict[int, NotebookNode], position: i
     return next(k for k, c in enumerate(nb.cells) if c is anchor) + 1
 
 
-def stage(student_dir: Path, assignment: str, release_dir: Path, target: Path) -> StagedSubmission:
-    """Copy one student's assignment folder to ``target``, repaired; report what was done."""
+def door_bounds(limits: SubmissionLimits) -> door.Bounds:
+    """What staging reads of a submission folder: its top level, within the submission's limits."""
+    return door.Bounds(entries=limits.folder_files, depth=0, total_bytes=limits.folder_bytes,
+                       file_bytes={"ipynb": limits.notebook_bytes}, skip=(".*",))
+
+
+def _refused(result: StagedSubmission, reason: str) -> StagedSubmission:
+    result.problems.append(f"{reason}: 0 points for this assignment")
+    result.gradable = False
+    result.refusal = reason
+    return result
+
+
+def _timestamp(files: dict[str, bytes], result: StagedSubmission) -> None:
+    """nbgrader records the submission's time from timestamp.txt: only a believable one is kept."""
+    raw = files.get(door.TIMESTAMP)
+    if raw is None:
+        return
+    try:
+        when = door.parse_timestamp(raw.decode("utf-8"))
+        problem = "is in the future" if when > door.utc_now() + door.CLOCK_SLACK else None
+    except (UnicodeDecodeError, ValueError):
+        problem = "is not a timestamp"
+    if problem:
+        del files[door.TIMESTAMP]
+        result.problems.append(f"the submission's {door.TIMESTAMP} {problem}; it was left out")
+
+
+def stage(student_dir: Path, assignment: str, release_dir: Path, target: Path,
+          limits: SubmissionLimits | None = None) -> StagedSubmission:
+    """Copy one student's assignment folder to ``target``, repaired; report what was done.
+
+    The folder is read through the door (`door.read_tree`): no link is followed, and a link,
+    a hard link, a device or a FIFO refuses the submission; names outside the allow-list are
+    left out. The staged copy is written from the bytes read, never copied by path.
+    """
+    limits = limits or SubmissionLimits()
     result = StagedSubmission(student_dir.parent.name, assignment)
     target.mkdir(parents=True, exist_ok=True)
-    for item in student_dir.iterdir():
-        if item.is_file() and item.suffix != ".ipynb":
-            shutil.copy(item, target / item.name)
+    try:
+        tree = door.read_tree(student_dir.parent.parent, (student_dir.parent.name, student_dir.name),
+                              door_bounds(limits))
+    except door.Refused as exc:
+        return _refused(result, f"the submission was refused: {exc}")
+    files = tree.files
+    if door.REFUSAL_NOTE in files:  # collect refused it, and said why
+        note = files[door.REFUSAL_NOTE][:2000].decode("utf-8", "replace").strip()
+        return _refused(result, note or "the submission was refused when it was collected")
+    result.problems += tree.left_out
+    _timestamp(files, result)
+    for name, data in files.items():
+        if not name.endswith(".ipynb"):
+            (target / name).write_bytes(data)
     expected = sorted(p.name for p in release_dir.glob("*.ipynb"))
-    submitted = sorted(p.name for p in student_dir.glob("*.ipynb"))
+    submitted = sorted(n for n in files if n.endswith(".ipynb"))
     extra = [n for n in submitted if n not in expected]
     for name in expected:
-        source = student_dir / name
-        if not source.exists():
+        source = name
+        if name not in files:
             if len(expected) == 1 and len(extra) == 1:
-                source = student_dir / extra[0]
+                source = extra[0]
                 result.problems.append(f"the notebook was renamed to {extra[0]}; it was graded "
                                        f"as {name}")
             else:
                 result.problems.append(f"{name} is missing from the submission: 0 points for it")
                 result.gradable = False
+                result.refusal = result.refusal or f"{name} is missing from the submission"
                 continue
-        nb, error = _load(source)
+        nb, error = _load(files[source], source, limits)
         if nb is None:
             result.problems.append(error + ": 0 points for it")
             result.gradable = False
+            result.refusal = result.refusal or error
             continue
         release_nb = notebook.read(release_dir / name)
         pairs = _match(nb.cells, release_nb.cells)
