@@ -550,8 +550,9 @@ class Run:
         return self.verdicts[key]
 
     def ignores_its_inputs(self, part: Part) -> bool:
-        """The student's answers to the main cases are all the same, where the reference's differ:
-        a hard-coded answer, which earns nothing (not even its type)."""
+        """The student's answers to the main cases are all the same, where the reference's differ (a
+        hard-coded answer), or none is plain data (a rigged object): such a part earns nothing, not
+        even its type or its unchanged inputs."""
         key = (part.name, "responds")
         if key not in self.verdicts:
             cases = [case for c in part.clauses if c.kind == MAIN for case in c.cases]
@@ -562,10 +563,17 @@ class Run:
                 except StudentError:
                     break
                 wants.append(part.reference(*case.args, **dict(case.kwargs)))
-            constant = (len(cases) >= 2 and len(answers) == len(cases)
-                        and all(_same_answer(a, answers[0]) for a in answers[1:])
-                        and not all(_same_answer(w, wants[0]) for w in wants[1:]))
-            self.verdicts[key] = _Verdict(not constant)
+            complete = len(answers) == len(cases) > 0
+            if complete and all(isinstance(a, wire.Unsupported) for a in answers):
+                why = (f"Your {part.name}() never returns plain data (a number, an array, a tuple...), "
+                       f"only {answers[0].type_name}: no rule of this part counts until it does.")
+            elif (complete and len(cases) >= 2 and all(_same_answer(a, answers[0]) for a in answers[1:])
+                  and not all(_same_answer(w, wants[0]) for w in wants[1:])):
+                why = (f"Your {part.name}() gives the same answer whatever its inputs, so it computes "
+                       "nothing yet: no rule of this part counts until it does.")
+            else:
+                why = ""
+            self.verdicts[key] = _Verdict(not why, why)
         return not self.verdicts[key].passed
 
     def part_lost_points(self, name: str) -> bool:
@@ -574,9 +582,8 @@ class Run:
 
     def _decide(self, part: Part, clause: Clause) -> _Verdict:
         if self.ignores_its_inputs(part):
-            return _Verdict(False, _message(part, clause, (
-                f"Your {part.name}() gives the same answer whatever its inputs, so it computes nothing "
-                "yet: no rule of this part counts until it does.")), "ignores its inputs")
+            return _Verdict(False, _message(part, clause, self.verdicts[(part.name, "responds")].message),
+                            "ignores its inputs")
         verdict = self._judge(part, clause, ())
         if verdict.passed:
             if clause.kind == LECTURE:
