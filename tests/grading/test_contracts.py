@@ -30,7 +30,7 @@ from nnfin.grading.checks.contract import (
     test_name as clause_test_name,
 )
 from nnfin.grading.checks.docsync import answer_docstring, declared_parts, with_contract
-from tests.grading.swap import catalogue
+from tests.grading.swap import catalogue, declared_clauses
 
 ASSIGNMENTS = [a for a in assignments() if declared_parts(a)]  # the assignments declared as contracts
 MUTANTS = catalogue("mutants", "m", "MUTANTS")
@@ -107,7 +107,8 @@ def test_every_clause_has_a_mutant_that_breaks_it_alone(assignment):
     missing = []
     for part in _parts(assignment):
         lecture = {c.id for c in part.clauses if c.kind == LECTURE}
-        mutants = [set(m["clauses"]) for a, m in MUTANTS if a == assignment and m["cell"] == part.name]
+        mutants = [set(declared_clauses(m, part.name)) for a, m in MUTANTS
+                   if a == assignment and m["cell"] == part.name]
         for clause in part.clauses:
             allowed = {clause.id} | (lecture if clause.kind != LECTURE else set())
             if not any(clause.id in broken and broken <= allowed for broken in mutants):
