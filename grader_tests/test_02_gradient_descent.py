@@ -1,33 +1,42 @@
-"""Hidden checks for assignment 02: gradient descent on a linear model.
+"""Hidden checks of assignment 02_gradient_descent: each part's contract, clause by clause.
 
-Every expected value comes from nnfin.reference.gradient_descent; the inputs are
-drawn fresh from the ``rng`` fixture. Functions that take callables receive them
-as PyFunc sources, which the grader also evaluates itself to run the reference.
+Every part below is the numbered contract of one function of
+source/02_gradient_descent/gradient_descent.ipynb (the same clauses its docstring
+states), with the fixed cases that test each clause and the known mistakes its
+messages name. Expected values all come from nnfin.reference.gradient_descent;
+nnfin/grading/checks/contract.py runs them and splits each part's points over its
+clauses by the course's one rubric.
+
+Functions that take functions (numerical_gradient's f, gradient_descent's grad_fn
+and loss_fn) receive them as `PyFunc` sources: the student's process evaluates the
+source, and the grader evaluates the same source to run the reference.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
+from collections.abc import Callable
 
 import numpy as np
-import pytest
 
-from nnfin.grading.checks.expect import (
-    CheckFailed,
-    carry_crash,
-    crash_culprits,
-    expect_array,
-    expect_close,
-    expect_float,
-    expect_gradient,
-    expect_int,
-    expect_own_logic,
-    expect_str,
-    helper_note,
-    helper_verdict,
-    matches,
-    raised_type,
+from nnfin.grading.checks.contract import (
+    LECTURE,
+    MAIN,
+    RULE,
+    TYPE,
+    UNCHANGED,
+    Answer,
+    Broken,
+    Case,
+    Clause,
+    Part,
+    agrees,
+    like_its_twin,
+    pytest_tests,
+    type_problem,
 )
+from nnfin.grading.checks.expect import mistake_label
 from nnfin.grading.engine.session import StudentError
 from nnfin.grading.sandbox.wire import PyFunc
 from nnfin.numerics import FD_STEP
@@ -35,53 +44,94 @@ from nnfin.reference import gradient_descent as ref
 
 ASSIGNMENT = "02_gradient_descent"
 
-LABELS = ("diverging", "too slow", "healthy")
+# Fixed hidden inputs: drawn once from a constant seed, so every student meets the same cases.
+_RNG = np.random.default_rng(20261202)
+
+SUM_NOT_MEAN = "It looks like a sum instead of a mean: divide by the number of examples m."
+NAN, INF = float("nan"), float("inf")
 
 
-# ---------------------------------------------------------------------------
-# helpers
-# ---------------------------------------------------------------------------
+def _notebook_data() -> tuple[np.ndarray, np.ndarray]:
+    """The notebook's 400 days (its read-only data cell, which a function must not read)."""
+    rng = np.random.default_rng(20251126)
+    s1 = rng.normal(size=400)
+    s2 = 0.5 * s1 + np.sqrt(0.75) * rng.normal(size=400)
+    return np.column_stack([s1, s2]), 0.8 * s1 - 0.4 * s2 + 0.5 * rng.normal(size=400)
 
 
-def _pyfunc(source: str):
-    """The same small function twice: as a PyFunc for the student, callable for the grader."""
-    return PyFunc(source), eval(source, {"np": np})  # noqa: S307 - our own literal source
+X_DAYS, Y_DAYS = _notebook_data()
 
 
-def _lit(a: np.ndarray) -> str:
+def _regression(m: int, n: int, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """m examples of n signals and a noisy linear target with a bias."""
+    X = scale * _RNG.normal(size=(m, n))
+    y = X @ _RNG.normal(size=n) + _RNG.normal() + 0.3 * _RNG.normal(size=m)
+    return X, y
+
+
+def _lit(a) -> str:
     """An exact Python literal of a 1-D float array (repr of floats round-trips)."""
     return "np.array(" + repr([float(v) for v in np.ravel(a)]) + ")"
 
 
-def _regression(rng: np.random.Generator, m: int, n: int):
-    X = rng.normal(size=(m, n))
-    w_true = rng.normal(size=n)
-    y = X @ w_true + rng.normal() + 0.3 * rng.normal(size=m)
-    return X, y
+_FUNCS: dict[str, Callable] = {}
+_WANTS: dict[tuple, object] = {}
 
 
-def _pair(value: object, what: str) -> tuple:
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise CheckFailed(f"{what} should return a tuple of two things, (dw, db): "
-                          "end the function with `return dw, db`.",
-                          "not a pair (dw, db)")
-    return tuple(value)
+def _once(reference: Callable) -> Callable:
+    """The reference, computed once per case: the cases are fixed objects of this module (kept alive
+    by it, so their ids stay theirs), and every clause that shares a case shares its answer."""
+
+    def want(*args, **kwargs):
+        key = (reference.__name__, *(a if isinstance(a, (int, float, str)) else id(a) for a in args),
+               *sorted((k, v if isinstance(v, (int, float, str)) else id(v)) for k, v in kwargs.items()))
+        if key not in _WANTS:
+            _WANTS[key] = reference(*args, **kwargs)
+        return _WANTS[key]
+
+    want.__name__ = want.__qualname__ = reference.__name__
+    want.__signature__ = inspect.signature(reference)
+    return want
 
 
-def _float_list(value: object, what: str) -> list[float]:
-    if not isinstance(value, list):
-        kind = type(value).__name__
-        raise CheckFailed(f"{what} should be a Python list of floats, got {kind}: "
-                          "start with history = [...] and append float(loss) after every step.",
-                          "history not a list of floats")
-    out = []
-    for v in value:
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise CheckFailed(f"{what} should contain only floats; one entry is "
-                              f"{type(v).__name__}: append float(loss_fn(w)).",
-                              "history not a list of floats")
-        out.append(float(v))
+def _callable(f):
+    """The grader's own copy of a function sent to the student as source."""
+    if isinstance(f, PyFunc):
+        if f.source not in _FUNCS:
+            _FUNCS[f.source] = eval(f.source, {"np": np})  # noqa: S307 - our own literal source
+        return _FUNCS[f.source]
+    return f
+
+
+def _words(value: object) -> str:
+    """A student's value in a message: short strings quoted, anything else by its type."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 30 else value[:27] + "...")
+    return f"a {type(value).__name__}"
+
+
+def _floats(value: object) -> list[float] | None:
+    """A loss history as floats, or None when it is not a sequence of numbers."""
+    try:
+        out = [float(v) for v in value]
+    except (TypeError, ValueError):
+        return None
     return out
+
+
+def _list_of_floats_like(got: object, want: list) -> list:
+    """``want`` (a list of floats) stretched to the length of ``got``: the type clause looks at the
+    kind of each entry, the value clauses at how many there are."""
+    n = len(got) if isinstance(got, (list, tuple)) else len(want)
+    return [float(want[0]) if want else 0.0] * n
+
+
+def _dict_keys_problem(got: object, keys: tuple[str, ...]) -> str | None:
+    if not isinstance(got, dict):
+        return f"should be a dict with the keys {', '.join(map(repr, keys))}, not {_words(got)}"
+    missing = [k for k in keys if k not in got]
+    return f"is missing the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}" \
+        if missing else None
 
 
 # ---------------------------------------------------------------------------
@@ -89,83 +139,72 @@ def _float_list(value: object, what: str) -> list[float]:
 # ---------------------------------------------------------------------------
 
 
-def _grad_mistakes(X, y, w, b, dw, db):
-    m = X.shape[0]
-    return (
-        {
-            "It looks like a sum instead of a mean: divide by the number of examples m.": dw * m,
-            "It looks like the factor 2 from the square is missing (d/dr r^2 = 2r).": dw / 2,
-            "The sign is flipped: use r = X @ w + b - y (prediction minus truth).": -dw,
-            "dw is all zeros: 2 // m is integer division, which gives 0 for m > 2; "
-            "write 2 / m.": np.zeros_like(dw),
-        },
-        {
-            "db looks like a sum instead of a mean: divide by the number of examples m.": db * m,
-            "db is missing the factor 2 from the square.": db / 2,
-            "db has the wrong sign: use r = X @ w + b - y (prediction minus truth).": -db,
-            "db is 0: 2 // m is integer division, which gives 0 for m > 2; write 2 / m.": 0.0,
-        },
-    )
+def _grad_case(m: int, n: int, when: str) -> Case:
+    X, y = _regression(m, n)
+    return Case((X, y, _RNG.normal(size=n), float(_RNG.normal())), when=when)
 
 
-def _global_mistake(student, w, b) -> dict:
-    """The gradient on the notebook's own X, y: what a function that reads globals returns."""
-    try:
-        Xg, yg = student.get("X"), student.get("y")
-    except StudentError:
-        return {}
-    if not (isinstance(Xg, np.ndarray) and isinstance(yg, np.ndarray)):
-        return {}
-    if Xg.ndim != 2 or Xg.shape[1] != w.shape[0] or yg.shape != (Xg.shape[0],):
-        return {}
-    dw_g, _ = ref.linear_mse_grad(Xg, yg, w, b)
-    return {"It looks like the function uses the notebook's X and y instead of its arguments.": dw_g}
+def _grad_mistakes(X, y, w, b):
+    dw, db = ref.linear_mse_grad(X, y, w, b)
+    m, n = X.shape
+    scaled = [
+        (SUM_NOT_MEAN, "like a sum instead of a mean: divide by m", m),
+        ("It looks like the factor 2 from the square is missing (d/dr r^2 = 2r): dw = 2/m X.T @ r, "
+         "db = 2/m sum(r).", "as if it misses the factor 2 from the square", 0.5),
+        ("The sign is flipped: use r = X @ w + b - y (prediction minus truth), so that the gradient "
+         "points uphill.", "as if its sign is flipped: r = X @ w + b - y is prediction minus truth", -1.0),
+        ("It looks like the sum is divided by m - 1: the MSE averages over all m examples.",
+         "as if it is divided by m - 1 instead of m", m / (m - 1) if m > 1 else NAN),
+        ("It looks like the sum is divided by the number of features n: divide by the number of "
+         "examples m = X.shape[0].", "as if it is divided by n = X.shape[1] instead of m = X.shape[0]",
+         m / n if n != m else NAN),
+    ]
+    out = []
+    for both, one, factor in scaled:
+        out += [(both, (dw * factor, db * factor)),
+                (f"dw looks {one}.", (dw * factor, db)), (f"db looks {one}.", (dw, db * factor))]
+    zero = "It looks like 2 // m: integer division gives 0 for m > 2, so write 2 / m."
+    out += [(zero, (0.0 * dw, 0.0)), (zero, (0.0 * dw, db)), (zero, (dw, 0.0)),
+            ("It looks like b is left out of the residual: r = X @ w + b - y.",
+             ref.linear_mse_grad(X, y, w, 0.0))]
+    if n == X_DAYS.shape[1]:
+        out.append(("It looks like the function uses the notebook's X and y instead of its arguments: "
+                    "use only the X, y, w and b it is given.", ref.linear_mse_grad(X_DAYS, Y_DAYS, w, b)))
+    return out
 
 
-@pytest.mark.grade("test_linear_mse_grad", points=3)
-def test_linear_mse_grad_matches_reference_on_a_batch(student, rng):
-    m, n = int(rng.integers(7, 14)), 2
-    X, y = _regression(rng, m, n)
-    w, b = rng.normal(size=n), float(rng.normal())
-    dw, db = _pair(student.call("linear_mse_grad", X, y, w, b), "linear_mse_grad(X, y, w, b)")
-    dw = expect_array(dw, (n,), "linear_mse_grad: dw")
-    db = expect_float(db, "linear_mse_grad: db")
-    want_dw, want_db = ref.linear_mse_grad(X, y, w, b)
-    mistakes_dw, mistakes_db = _grad_mistakes(X, y, w, b, want_dw, want_db)
-    mistakes_dw.update(_global_mistake(student, w, b))
-    expect_close(dw, want_dw, "linear_mse_grad: dw", mistakes=mistakes_dw)
-    expect_close(db, want_db, "linear_mse_grad: db", mistakes=mistakes_db)
+def _one_example(n: int, when: str) -> Case:
+    """One example (m = 1, as SGD passes it); the twin is the same example given twice."""
+    x, w = _RNG.normal(size=(1, n)), _RNG.normal(size=n)
+    y, b = np.array([float(_RNG.normal())]), float(_RNG.normal())
+    return Case((x, y, w, b), when=when, twin=Case((np.vstack([x, x]), np.concatenate([y, y]), w, b)))
 
 
-@pytest.mark.grade("test_linear_mse_grad", points=2)
-def test_linear_mse_grad_passes_a_gradient_check(student, rng):
-    m, n = int(rng.integers(9, 16)), int(rng.integers(3, 6))
-    X, y = _regression(rng, m, n)
-    w, b = rng.normal(size=n), float(rng.normal())
-    dw, db = _pair(student.call("linear_mse_grad", X, y, w, b), "linear_mse_grad(X, y, w, b)")
-    dw = expect_array(dw, (n,), "linear_mse_grad: dw")
-    db = expect_float(db, "linear_mse_grad: db")
-    want_dw, want_db = ref.linear_mse_grad(X, y, w, b)
-    mistakes_dw, mistakes_db = _grad_mistakes(X, y, w, b, want_dw, want_db)
-    expect_gradient(dw, lambda v: ref.linear_mse(X, y, v, b), w, "linear_mse_grad: dw",
-                    mistakes=mistakes_dw)
-    expect_gradient(np.array([db]), lambda v: ref.linear_mse(X, y, w, float(v[0])),
-                    np.array([b]), "linear_mse_grad: db",
-                    mistakes={k: np.array([v]) for k, v in mistakes_db.items()})
+GRAD_TABLE = Case((np.array([[3.0], [1.0], [7.0]]), np.array([5.0, -2.0, 8.0]), np.array([1.0]), 0.0),
+                  when="on the lecture's three-stock table")
+GRAD_HAND = Case((np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([3.0, 3.0]), np.array([0.5, 1.0]), 1.0),
+                 when="on the notebook's worked example of two days")
+GRAD_BATCHES = [_grad_case(7, 2, "on a batch of 7 days and 2 signals"),
+                _grad_case(12, 3, "on a batch of 12 days and 3 signals"),
+                _grad_case(9, 4, "on a batch of 9 days and 4 signals")]
+GRAD_ONE = [_one_example(1, "on a batch of one example (m = 1)"),
+            _one_example(1, "on a batch of one example (m = 1)")]
 
-
-@pytest.mark.grade("test_linear_mse_grad", points=1)
-def test_linear_mse_grad_with_one_signal(student, rng):
-    m = int(rng.integers(5, 10))
-    X, y = _regression(rng, m, 1)
-    w, b = rng.normal(size=1), float(rng.normal())
-    dw, db = _pair(student.call("linear_mse_grad", X, y, w, b), "linear_mse_grad(X, y, w, b)")
-    dw = expect_array(dw, (1,), "linear_mse_grad with one feature: dw")
-    db = expect_float(db, "linear_mse_grad with one feature: db")
-    want_dw, want_db = ref.linear_mse_grad(X, y, w, b)
-    mistakes_dw, mistakes_db = _grad_mistakes(X, y, w, b, want_dw, want_db)
-    expect_close(dw, want_dw, "linear_mse_grad with one feature: dw", mistakes=mistakes_dw)
-    expect_close(db, want_db, "linear_mse_grad with one feature: db", mistakes=mistakes_db)
+LINEAR_MSE_GRAD = Part(1, "linear_mse_grad", points=6, reference=_once(ref.linear_mse_grad), clauses=[
+    Clause("C1", TYPE, "returns a tuple (dw, db): dw a numpy array of shape (n,), db one float",
+           [GRAD_TABLE, GRAD_BATCHES[0], GRAD_BATCHES[1]]),
+    Clause("C2", LECTURE, "gives dw = [-20/3] and db = 0 on the three-stock table, and dw = [-4, 2.5], "
+                          "db = -1 on the notebook's two days", [GRAD_TABLE, GRAD_HAND],
+           mistakes=_grad_mistakes),
+    Clause("C3", MAIN, "is dw = 2/m X.T @ r and db = 2/m sum(r) with r = X @ w + b - y, on any batch of "
+                       "m days and n signals", GRAD_BATCHES, mistakes=_grad_mistakes,
+           hint="r = X @ w + b - y (prediction minus truth), then dw = 2 / m * X.T @ r and "
+                "db = 2 / m * sum(r) with m = X.shape[0]"),
+    Clause("C4", RULE, "works for a batch of one example (m = 1): the same gradient as for that "
+                       "example given twice", GRAD_ONE,
+           check=like_its_twin("the same example given twice", _grad_mistakes)),
+    Clause("C5", UNCHANGED, "leaves X, y and w unchanged", [GRAD_BATCHES[0], GRAD_BATCHES[1]]),
+])
 
 
 # ---------------------------------------------------------------------------
@@ -173,70 +212,91 @@ def test_linear_mse_grad_with_one_signal(student, rng):
 # ---------------------------------------------------------------------------
 
 
-def _smooth_function(rng: np.random.Generator, n: int):
-    a = rng.uniform(0.5, 1.5, size=n)
-    k = rng.uniform(1.0, 2.0, size=n)
-    c = rng.normal(size=n)
-    source = (f"lambda w: float(np.sum({_lit(a)} * np.exp({_lit(k)} * w))"
-              f" + np.sum({_lit(c)} * w ** 3))")
-    return _pyfunc(source)
+def _numerical_gradient(f, x, h=FD_STEP):
+    """The reference, on the grader's copy of the student's f."""
+    return ref.numerical_gradient(_callable(f), x, h=h)
 
 
-def _forward_difference(f, x, h):
+def _differences(f, x, h, kind):
+    """A slip on the central difference: one-sided, backward, or every coordinate shifted at once."""
+    f = _callable(f)
     base = np.array(x, dtype=float)
-    f0 = float(f(base))
     out = np.empty_like(base)
     for i in range(base.size):
-        plus = base.copy()
-        plus[i] += h
-        out[i] = (float(f(plus)) - f0) / h
+        e = np.zeros_like(base)
+        e.flat[i] = h
+        if kind == "forward":
+            out.flat[i] = (float(f(base + e)) - float(f(base))) / h
+        elif kind == "backward":
+            out.flat[i] = (float(f(base)) - float(f(base - e))) / h
+        else:
+            out.flat[i] = (float(f(base + h)) - float(f(base - h))) / (2 * h)
     return out
 
 
-@pytest.mark.grade("test_numerical_gradient", points=2)
-def test_numerical_gradient_uses_central_differences_with_the_given_h(student, rng):
-    n = int(rng.integers(3, 7))
-    x = rng.normal(scale=0.7, size=n)
-    h = 1e-2
-    pyf, f = _smooth_function(rng, n)
-    got = expect_array(student.call("numerical_gradient", pyf, x, h), (n,),
-                       "numerical_gradient(f, x, h)")
-    want = ref.numerical_gradient(f, x, h=h)
-    expect_close(got, want, "numerical_gradient(f, x, h)", mistakes={
-        "It looks like a one-sided difference (f(x+h) - f(x)) / h: use the central difference "
-        "(f(x + h e_i) - f(x - h e_i)) / (2h).": _forward_difference(f, x, h),
-        "It looks like the difference is divided by h instead of 2h.": 2 * want,
-        "It looks like the step h you were given is ignored: use the argument h, "
-        "not a fixed number.": ref.numerical_gradient(f, x, h=FD_STEP),
-    })
+def _numgrad_mistakes(f, x, h=FD_STEP):
+    want = _numerical_gradient(f, x, h)
+    mistakes = [
+        ("It looks like a one-sided difference (f(x + h e_i) - f(x)) / h: use the central difference "
+         "(f(x + h e_i) - f(x - h e_i)) / (2h).", _differences(f, x, h, "forward")),
+        ("It looks like a backward difference (f(x) - f(x - h e_i)) / h: use the central difference "
+         "(f(x + h e_i) - f(x - h e_i)) / (2h).", _differences(f, x, h, "backward")),
+        ("It looks like the difference is divided by h instead of 2h.", 2 * want),
+        ("It looks like the difference is divided by 2 and then multiplied by h: / 2 * h is "
+         "(.../ 2) * h in Python, write / (2 * h).", want * h * h),
+        ("The sign is flipped: it is f(x + h e_i) - f(x - h e_i), plus step minus minus step.", -want),
+        ("It looks like every coordinate is shifted at once (x + h): shift only coordinate i, "
+         "by h times the unit vector e_i.", _differences(f, x, h, "all")),
+    ]
+    for other in (1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-3):
+        if other != h:
+            mistakes.append(("It looks like the step h you were given is ignored: use the argument h, "
+                             "not a fixed number.", _numerical_gradient(f, x, other)))
+    return mistakes
 
 
-@pytest.mark.grade("test_numerical_gradient", points=1)
-def test_numerical_gradient_default_step(student, rng):
-    n = int(rng.integers(2, 6))
-    x = rng.normal(scale=0.7, size=n)
-    pyf, f = _smooth_function(rng, n)
-    got = expect_array(student.call("numerical_gradient", pyf, x), (n,), "numerical_gradient(f, x)")
-    want = ref.numerical_gradient(f, x)
-    expect_close(got, want, "numerical_gradient(f, x) with the default h = 1e-6", mistakes={
-        "It looks like the difference is divided by h instead of 2h.": 2 * want,
-    })
+def _default_step_mistakes(f, x, h=FD_STEP):
+    return [("The default step should be h = 1e-6: def numerical_gradient(f, x, h=1e-6).",
+             _numerical_gradient(f, x, other)) for other in (1e-4, 1e-5, 1e-7, 1e-8, 1e-3, 1e-2)]
 
 
-@pytest.mark.grade("test_numerical_gradient", points=1)
-def test_numerical_gradient_of_a_linear_model_loss(student, rng):
-    m, n = int(rng.integers(6, 11)), int(rng.integers(2, 5))
-    X, y = _regression(rng, m, n)
-    b = float(rng.normal())
-    source = (f"lambda w: float(np.mean((np.array({X.tolist()!r}) @ w + {b!r}"
-              f" - {_lit(y)}) ** 2))")
-    pyf, f = _pyfunc(source)
-    w = rng.normal(size=n)
-    got = expect_array(student.call("numerical_gradient", pyf, w), (n,), "numerical_gradient(f, w)")
-    want = ref.numerical_gradient(f, w)
-    expect_close(got, want, "numerical_gradient(f, w) on an MSE loss", mistakes={
-        "It looks like the difference is divided by h instead of 2h.": 2 * want,
-    })
+def _smooth(n: int, h: float | None, when: str) -> Case:
+    """A smooth, non-quadratic function of n weights (one term per weight: exp and cube)."""
+    a, k, c = _RNG.uniform(0.5, 1.5, n), _RNG.uniform(1.0, 2.0, n), _RNG.normal(size=n)
+    f = PyFunc(f"lambda w: float(np.sum({_lit(a)} * np.exp({_lit(k)} * w)) + np.sum({_lit(c)} * w ** 3))")
+    x = _RNG.normal(scale=0.7, size=n)
+    return Case((f, x) if h is None else (f, x, h), when=when)
+
+
+def _wiggly(n: int, when: str) -> Case:
+    """A function that wiggles on the scale of 1e-6, so that the step shows in the result; the
+    twin passes h = 1e-6 explicitly."""
+    k = _RNG.uniform(1.5e5, 2.5e5, n)
+    f = PyFunc(f"lambda w: float(np.sum(np.sin({_lit(k)} * w)))")
+    x = _RNG.uniform(-1.0, 1.0, n)
+    return Case((f, x), when=when, twin=Case((f, x, 1e-6)))
+
+
+NUMGRAD_WORKED = Case((PyFunc("lambda w: float((w[0] - 3.0) ** 2)"), np.array([1.0]), 0.1),
+                      when="on the notebook's worked example, (w - 3)^2 at w = 1 with h = 0.1")
+NUMGRAD_CASES = [_smooth(4, 1e-2, "on a smooth function of 4 weights with h = 0.01"),
+                 _smooth(3, 0.05, "on a smooth function of 3 weights with h = 0.05"),
+                 _smooth(6, 2e-3, "on a smooth function of 6 weights with h = 0.002")]
+NUMGRAD_DEFAULT = [_wiggly(3, "without an h argument, on a function where the step size shows")]
+
+NUMERICAL_GRADIENT = Part(2, "numerical_gradient", points=4, reference=_once(_numerical_gradient), clauses=[
+    Clause("C1", TYPE, "returns a numpy array of floats of x's shape",
+           [NUMGRAD_WORKED, NUMGRAD_CASES[0]]),
+    Clause("C2", LECTURE, "gives -4 for (w - 3)^2 at w = 1 with h = 0.1 (the worked example)",
+           [NUMGRAD_WORKED], mistakes=_numgrad_mistakes),
+    Clause("C3", MAIN, "is (f(x + h e_i) - f(x - h e_i)) / (2h) in entry i, with the h it is given, "
+                       "on any smooth f", NUMGRAD_CASES, mistakes=_numgrad_mistakes,
+           hint="for each i: copy x, add h to entry i for the plus point and subtract it for the minus "
+                "point, then (f(plus) - f(minus)) / (2 * h)"),
+    Clause("C4", RULE, "uses h = 1e-6 when no h is given", NUMGRAD_DEFAULT,
+           check=like_its_twin("h = 1e-6 given explicitly", _default_step_mistakes)),
+    Clause("C5", UNCHANGED, "leaves x unchanged", [NUMGRAD_CASES[0], NUMGRAD_WORKED]),
+])
 
 
 # ---------------------------------------------------------------------------
@@ -244,205 +304,433 @@ def test_numerical_gradient_of_a_linear_model_loss(student, rng):
 # ---------------------------------------------------------------------------
 
 
-def _bowl(rng: np.random.Generator, n: int):
-    a = rng.uniform(0.5, 2.0, size=n)
-    c = rng.normal(size=n)
-    loss_src = f"lambda w: float(np.sum({_lit(a)} * (np.asarray(w) - {_lit(c)}) ** 2))"
-    grad_src = f"lambda w: 2.0 * {_lit(a)} * (np.asarray(w) - {_lit(c)})"
-    return _pyfunc(loss_src), _pyfunc(grad_src)
+def _gradient_descent(grad_fn, w0, lr, n_steps, loss_fn):
+    """The reference, on the grader's copies of the student's grad_fn and loss_fn."""
+    return ref.gradient_descent(_callable(grad_fn), w0, lr, n_steps, _callable(loss_fn))
 
 
-def _descent_result(value: object, n: int, what: str):
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise CheckFailed(f"{what} should return a tuple (w, loss_history).",
-                          "not a pair (w, loss_history)")
-    w = expect_array(value[0], (n,), f"{what}: w")
-    history = _float_list(value[1], f"{what}: loss_history")
+def _descent(grad_fn, w0, lr, n_steps, loss_fn, sign=-1.0, decay=False, frozen=False, restart=False):
+    """The descent loop with one of the usual slips (the defaults give the right loop)."""
+    grad, loss = _callable(grad_fn), _callable(loss_fn)
+    start = np.array(w0, dtype=float)
+    w = start.copy()
+    history = [float(loss(w))]
+    g0 = np.asarray(grad(w), dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(n_steps):
+            if not math.isfinite(history[-1]):
+                break
+            g = g0 if frozen else np.asarray(grad(w), dtype=float)
+            w = (start if restart else w) + sign * (lr / (1 + t) if decay else lr) * g
+            history.append(float(loss(w)))
     return w, history
 
 
-@pytest.mark.grade("test_gradient_descent", points=3)
-def test_gradient_descent_follows_the_slope(student, rng):
-    n = int(rng.integers(2, 6))
-    (loss_pf, loss_f), (grad_pf, grad_f) = _bowl(rng, n)
-    w0 = rng.normal(scale=2.0, size=n)
-    lr, steps = float(rng.uniform(0.05, 0.2)), int(rng.integers(8, 20))
-    what = "gradient_descent(grad_fn, w0, lr, n_steps, loss_fn)"
-    w, history = _descent_result(student.call("gradient_descent", grad_pf, w0, lr, steps, loss_pf),
-                                 n, what)
-    want_w, want_hist = ref.gradient_descent(grad_f, w0, lr, steps, loss_f)
-    if len(history) != len(want_hist):
-        if len(history) == steps:
-            raise CheckFailed(f"{what}: loss_history has n_steps entries; it needs n_steps + 1: "
-                              "the loss at w0 first, then the loss after every step.",
-                              "history misses the starting loss")
-        raise CheckFailed(f"{what}: loss_history should have n_steps + 1 entries "
-                          "(the start plus one per step).",
-                          "history of the wrong length")
-    _, sign_hist = ref.gradient_descent(grad_f, w0, -lr, steps, loss_f)
-    expect_close(history[:2], want_hist[:2], f"{what}: the first two losses", mistakes={
-        "The loss goes up: step AGAINST the gradient, w = w - lr * grad_fn(w) (sign error).":
-            sign_hist[:2],
-    })
-    expect_close(history, want_hist, f"{what}: loss_history", mistakes={
-        "The first step is right but later steps are not: take every step with the same lr, "
-        "w = w - lr * grad_fn(w), from the w of the step before (no decay, no momentum).":
-            history,
-    })
-    expect_close(w, want_w, f"{what}: the final w", mistakes={
-        "The returned w is still w0: return the updated weights.": w0,
-    })
+def _descent_mistakes(grad_fn, w0, lr, n_steps, loss_fn):
+    w, history = _gradient_descent(grad_fn, w0, lr, n_steps, loss_fn)
+    same_lr = ("take every step with the same lr, w = w - lr * grad_fn(w), from the w of the step "
+               "before")
+    out = [
+        ("The loss goes up: step AGAINST the gradient, w = w - lr * grad_fn(w) (sign error).",
+         _descent(grad_fn, w0, lr, n_steps, loss_fn, sign=1.0)),
+        ("loss_history misses the starting loss: it needs n_steps + 1 entries, loss_fn(w0) first, then "
+         "the loss after every step.", (w, history[1:])),
+        ("loss_history misses the loss after the last step: record loss_fn(w) after each update, "
+         "n_steps + 1 entries in all.", (w, history[:-1])),
+        ("The returned w is still w0: return the updated weights.", (np.array(w0, dtype=float), history)),
+        (f"The learning rate shrinks from step to step: {same_lr} (no decay).",
+         _descent(grad_fn, w0, lr, n_steps, loss_fn, decay=True)),
+        ("The gradient seems to be taken only once, at w0: call grad_fn(w) at the current w in "
+         "every step.", _descent(grad_fn, w0, lr, n_steps, loss_fn, frozen=True)),
+        ("Every step seems to start again from w0: update the current w, w = w - lr * grad_fn(w).",
+         _descent(grad_fn, w0, lr, n_steps, loss_fn, restart=True)),
+        ("It takes one step too many: exactly n_steps updates.",
+         _descent(grad_fn, w0, lr, n_steps + 1, loss_fn)),
+    ]
+    if n_steps >= 1:
+        out.append(("It takes one step too few: exactly n_steps updates, for _ in range(n_steps).",
+                    _descent(grad_fn, w0, lr, n_steps - 1, loss_fn)))
+        out.append(("The returned w is the one before the last step: return the w whose loss ends "
+                    "the history.", (_descent(grad_fn, w0, lr, n_steps - 1, loss_fn)[0], history)))
+    return out
 
 
-@pytest.mark.grade("test_gradient_descent", points=2)
-def test_gradient_descent_stops_when_the_loss_explodes(student, rng):
-    n = int(rng.integers(2, 5))
-    (loss_pf, loss_f), (grad_pf, grad_f) = _bowl(rng, n)
-    w0 = rng.normal(size=n)
-    lr, steps = float(rng.uniform(3.0, 5.0)), 1000
-    what = "gradient_descent with a far too large learning rate"
-    result = student.call("gradient_descent", grad_pf, w0, lr, steps, loss_pf,
-                          when="when the loss overflows to inf")
-    w, history = _descent_result(result, n, what)
-    with np.errstate(over="ignore", invalid="ignore"):
-        _, want_hist = ref.gradient_descent(grad_f, w0, lr, steps, loss_f)
-    if len(history) > len(want_hist) and all(math.isfinite(v) for v in history):
-        raise CheckFailed(f"{what}: with this learning rate the loss must blow up to inf or NaN, "
-                          "but your loss_history stayed finite: take every step with the lr you "
-                          "are given, unchanged (no decay, no clipping of the step).",
-                          "learning rate changed during the run")
-    if len(history) > len(want_hist):
-        raise CheckFailed(f"{what}: it kept stepping after the loss became NaN/inf: "
-                          "stop as soon as the loss is not finite (np.isfinite).",
-                          "kept stepping after nan")
-    if len(history) < len(want_hist) and all(math.isfinite(v) for v in history):
-        raise CheckFailed(f"{what}: the history should end with the first non-finite loss "
-                          "(append it, then stop), but all its entries are finite.",
-                          "non-finite loss not recorded")
-    if len(history) != len(want_hist) or math.isfinite(history[-1]):
-        raise CheckFailed(f"{what}: the loop should stop right after the first NaN/inf loss, "
-                          "and the history should end with that value.",
-                          "stops at the wrong step")
-    # compare the part of the climb that is still far from overflowing
-    k = sum(1 for v in want_hist if abs(v) < 1e100)
-    expect_close(history[:k], want_hist[:k], f"{what}: the finite part of loss_history")
+def _bowl(n: int, lo: float = 0.5, hi: float = 2.0, edge: float | None = None,
+          beyond: str = "nan") -> tuple[PyFunc, PyFunc, np.ndarray]:
+    """A bowl sum(a (w - c)^2), its gradient and its centre c. With ``edge`` the loss is NaN (or
+    inf) wherever some |w_i| >= edge, while the gradient stays finite."""
+    a, c = _RNG.uniform(lo, hi, n), _RNG.normal(size=n)
+    body = f"float(np.sum({_lit(a)} * (np.asarray(w) - {_lit(c)}) ** 2))"
+    if edge is not None:
+        body = f"({body} if np.max(np.abs(w)) < {edge!r} else float({beyond!r}))"
+    return (PyFunc(f"lambda w: 2.0 * {_lit(a)} * (np.asarray(w) - {_lit(c)})"),
+            PyFunc(f"lambda w: {body}"), c)
 
 
-@pytest.mark.grade("test_gradient_descent", points=1)
-def test_gradient_descent_with_zero_steps(student, rng):
-    n = int(rng.integers(2, 5))
-    (loss_pf, loss_f), (grad_pf, _) = _bowl(rng, n)
-    w0 = rng.normal(size=n)
-    what = "gradient_descent with n_steps = 0"
-    result = student.call("gradient_descent", grad_pf, w0, 0.1, 0, loss_pf, when="when n_steps is 0")
-    w, history = _descent_result(result, n, what)
-    if len(history) != 1:
-        raise CheckFailed(f"{what}: loss_history should hold just the starting loss, "
-                          f"[loss_fn(w0)], but it has {len(history)} entries.",
-                          "history of the wrong length")
-    expect_close(history[0], loss_f(w0), f"{what}: the starting loss")
-    expect_close(w, w0, f"{what}: w (no step was taken, so w equals w0)")
+def _descent_case(n: int, lr: float, n_steps: int, when: str) -> Case:
+    grad, loss, _ = _bowl(n)
+    return Case((grad, _RNG.normal(scale=2.0, size=n), lr, n_steps, loss), when=when)
+
+
+def _no_steps(n: int, when: str) -> Case:
+    """n_steps = 0; the twin takes one step with lr = 0, the same start recorded the same way."""
+    grad, loss, _ = _bowl(n)
+    w0 = _RNG.normal(scale=2.0, size=n)
+    return Case((grad, w0, 0.1, 0, loss), when=when, twin=Case((grad, w0, 0.0, 1, loss)))
+
+
+def _blow_up(n: int, lr: float, when: str, edge: float | None = None, beyond: str = "nan",
+             start_outside: bool = False) -> Case:
+    """A run whose loss turns NaN or inf: overflow with a far too large lr, or (with ``edge``) a loss
+    that is NaN/inf once the weights leave a box; ``start_outside`` starts outside the box, where a
+    first step would lead back in."""
+    grad, loss, c = _bowl(n, 0.8, 1.5, edge=edge, beyond=beyond)
+    if start_outside:
+        w0 = np.sign(_RNG.normal(size=n)) * (edge + 0.2 * edge * _RNG.uniform(size=n))
+    else:  # near the centre inside a box; far out (the overflow then comes within a few dozen steps)
+        w0 = c + _RNG.normal(scale=0.5 if edge is not None else 1e130, size=n)
+    return Case((grad, w0, lr, 100, loss), when=when)
+
+
+def _descent_type(answer: Answer) -> None:
+    got, want = answer.value, answer.want
+    if isinstance(got, tuple) and len(got) == 2:
+        problem = type_problem(got[0], want[0], "(the weights w)") or type_problem(
+            got[1], _list_of_floats_like(got[1], want[1]), "(the loss history)")
+    else:
+        problem = type_problem(got, want)
+    if problem:
+        raise Broken(f"its result {problem}.", "wrong return type or shape")
+
+
+def _read_descent(value: object) -> tuple[object, list[float]]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or _floats(value[1]) is None:
+        raise Broken("its result is not a pair (w, loss_history), so this rule cannot be checked "
+                     "(see rule C1).", "wrong return type or shape")
+    return value[0], _floats(value[1])
+
+
+def _takes_no_step(answer: Answer) -> None:
+    """RULE n_steps = 0: w comes back with w0's values, and the history is what the student's own
+    loop records before its first step (its answer for one step of lr = 0, without that step)."""
+    if agrees(answer.value, answer.want):
+        return
+    w, history = _read_descent(answer.value)
+    try:
+        history_once = _read_descent(answer.ask(answer.case.twin))[1]
+    except StudentError:
+        history_once = [*answer.want[1], 0.0]
+    if not agrees(w, np.asarray(answer.case.args[1], dtype=float)):
+        raise Broken("it changed w although n_steps is 0: with no step to take, return w0's values "
+                     "(in a new array).", "steps although n_steps is 0")
+    if not agrees(history, history_once[:-1]):
+        raise Broken("with n_steps = 0 the history should hold just the starting loss, "
+                     "[loss_fn(w0)].", "history wrong for n_steps = 0")
+
+
+def _stops_at_the_first_non_finite_loss(answer: Answer) -> None:
+    """RULE: judged on the student's own run, whatever its update rule: no step after a NaN/inf loss,
+    that loss recorded as the last entry, and the w returned the one that gave it."""
+    if agrees(answer.value, answer.want):
+        return
+    w, history = _read_descent(answer.value)
+    finite = [math.isfinite(v) for v in history]
+    if not all(finite[:-1]):
+        raise Broken("it kept stepping after the loss became NaN or inf: check every loss, also "
+                     "loss_fn(w0), with np.isfinite and stop as soon as one is not finite (if "
+                     "loss_fn(w0) is not finite, take no step at all).",
+                     "kept stepping after a non-finite loss")
+    if history and not finite[-1]:
+        with np.errstate(all="ignore"):
+            try:
+                last = float(_callable(answer.case.args[4])(np.asarray(w, dtype=float)))
+            except (TypeError, ValueError):
+                last = NAN
+        if math.isfinite(last):
+            raise Broken("the returned w is not the one that gave the last, non-finite loss: return "
+                         "the w of the last step taken.", "returns the w before the last step")
+        return
+    if len(history) < answer.case.args[3]:
+        raise Broken("it stopped early although no loss in its history is NaN or inf: append the "
+                     "non-finite loss to the history, then stop.", "non-finite loss not recorded")
+
+
+GD_WORKED = Case((PyFunc("lambda w: 2.0 * (w - 3.0)"), np.array([0.0]), 0.1, 3,
+                  PyFunc("lambda w: float(np.sum((w - 3.0) ** 2))")),
+                 when="on the notebook's worked example, (w - 3)^2 from w0 = 0 with lr = 0.1")
+GD_RUNS = [_descent_case(3, 0.12, 12, "on a bowl of 3 weights, 12 steps"),
+           _descent_case(2, 0.3, 8, "on a bowl of 2 weights, 8 steps"),
+           _descent_case(5, 0.05, 20, "on a bowl of 5 weights, 20 steps")]
+GD_NO_STEPS = [_no_steps(3, "when n_steps is 0")]
+GD_BLOW_UPS = [
+    _blow_up(3, 4.0, "when a far too large lr makes the loss overflow to inf"),
+    _blow_up(2, 1.3, "when the loss turns NaN in the middle of the run", edge=40.0),
+    _blow_up(2, 1.3, "when the loss turns inf in the middle of the run", edge=40.0, beyond="inf"),
+    _blow_up(3, 0.1, "when loss_fn(w0) is already NaN", edge=30.0, start_outside=True),
+    _blow_up(2, 0.1, "when loss_fn(w0) is already inf", edge=30.0, beyond="inf", start_outside=True),
+]
+
+GRADIENT_DESCENT = Part(3, "gradient_descent", points=6, reference=_once(_gradient_descent), clauses=[
+    Clause("C1", TYPE, "returns a tuple (w, loss_history): w a numpy array of w0's shape, loss_history "
+                       "a list of floats", [GD_WORKED, GD_RUNS[0]], check=_descent_type),
+    Clause("C2", LECTURE, "gives the worked example: losses 9, 5.76, 3.6864, 2.359296 and w = 1.464 "
+                          "after 3 steps", [GD_WORKED], mistakes=_descent_mistakes),
+    Clause("C3", MAIN, "takes n_steps steps w = w - lr * grad_fn(w) with the same lr and returns the "
+                       "last w and [loss_fn(w0), loss after step 1, ..., after step n_steps]",
+           GD_RUNS, mistakes=_descent_mistakes,
+           hint="record loss_fn(w0), then n_steps times: w = w - lr * grad_fn(w) and append loss_fn(w)"),
+    Clause("C4", RULE, "takes no step when n_steps is 0: w0's values and [loss_fn(w0)]", GD_NO_STEPS,
+           check=_takes_no_step),
+    Clause("C5", RULE, "stops at the first NaN or inf loss, also loss_fn(w0): the history ends with "
+                       "it, and w is the one that gave it (w0, with no step, if loss_fn(w0) is not "
+                       "finite)", GD_BLOW_UPS, check=_stops_at_the_first_non_finite_loss),
+    Clause("C6", UNCHANGED, "leaves w0 unchanged", [GD_RUNS[0], GD_BLOW_UPS[1]]),
+])
 
 
 # ---------------------------------------------------------------------------
 # Part 4: diagnose_loss_history
 # ---------------------------------------------------------------------------
 
+DIVERGING, TOO_SLOW, HEALTHY = "diverging", "too slow", "healthy"
+LABELS = (DIVERGING, TOO_SLOW, HEALTHY)
 
-def _decay(rng: np.random.Generator, start: float, drop: float, k: int) -> list[float]:
-    """k + 1 values falling smoothly from start by the fraction ``drop`` in total."""
-    t = np.linspace(0.0, 1.0, k + 1) ** rng.uniform(0.5, 1.0)
+
+def _label(value: object) -> object:
+    """A label as the student meant it ('Too_Slow' is 'too slow'): its spelling is rule C1's business."""
+    return " ".join(value.lower().replace("_", " ").replace("-", " ").split()) \
+        if isinstance(value, str) else value
+
+
+def _diagnosis(h, finite="all", rise="relative", tail="last 6", zero=True, slow="relative") -> str:
+    """The diagnosis with one of the usual slips (the defaults give the right rules 1-4)."""
+    h = np.asarray(h, dtype=float)
+    bad = {"all": ~np.isfinite(h), "last": ~np.isfinite(h[-1:]), "nan": np.isnan(h), "inf": np.isinf(h)}
+    if finite and np.any(bad[finite]):
+        return DIVERGING
+    first, last = h[0], h[-1]
+    with np.errstate(all="ignore"):
+        rises = {"relative": last > 1.05 * first, "absolute": last > first + 0.05, "any": last > first,
+                 "half": last > 1.5 * first, "step": h.size > 1 and last > 1.05 * h[-2], None: False}
+        if rises[rise]:
+            return DIVERGING
+        if tail:
+            k = {"last 6": 6, "last 5": 5, "last 7": 7, "flat ok": 6, "no total": 6}[tail]
+            window = h[-k:]
+            steps = np.diff(window)
+            up = np.all(steps >= 0) if tail == "flat ok" else np.all(steps > 0)
+            total = True if tail == "no total" else window[-1] > 1.05 * window[0]
+            if h.size >= k and h.size > 5 and up and total:
+                return DIVERGING
+        if zero and first == 0:
+            return HEALTHY
+        drop = {"relative": (first - last) / first, "absolute": first - last,
+                "of last": (first - last) / last}
+        if slow == "swapped":
+            return HEALTHY if drop["relative"] < 0.5 else TOO_SLOW
+        if slow == "five":
+            return TOO_SLOW if drop["relative"] < 0.05 else HEALTHY
+        return TOO_SLOW if drop[slow] < 0.5 else HEALTHY
+
+
+_DIAGNOSIS_MISTAKES = [
+    ("Rule 1: a NaN or inf ANYWHERE in the history means 'diverging', not only in the last entry: "
+     "check every entry (np.all(np.isfinite(h))).", {"finite": "last"}),
+    ("Rule 1: an infinite loss (inf) means 'diverging' too, not only NaN: np.isfinite catches both.",
+     {"finite": "nan"}),
+    ("Rule 1: a NaN loss means 'diverging' too, not only inf: np.isfinite catches both.",
+     {"finite": "inf"}),
+    ("Rule 1: the rise is relative, more than 5 % of the first loss (L_last > 1.05 * L0), not "
+     "L_last > L0 + 0.05.", {"rise": "absolute"}),
+    ("Rule 1: only a rise of MORE than 5 % above the first loss counts (L_last > 1.05 * L0); a "
+     "smaller one is noise, not divergence.", {"rise": "any"}),
+    ("Rule 1: the rise that counts is more than 5 % (1.05 * L0), not 50 %.", {"rise": "half"}),
+    ("Rule 1: compare the last loss with the FIRST one, L0, not with the loss just before it.",
+     {"rise": "step"}),
+    ("Rule 1: a loss that ends more than 5 % above its first value (L_last > 1.05 * L0) is "
+     "'diverging'.", {"rise": None}),
+    ("Rule 1 has three signs of divergence, not only NaN or inf: also a last loss more than 5 % above "
+     "the first (L_last > 1.05 * L0), and a runaway tail of 5 rising steps that add up to more than "
+     "5 %.", {"rise": None, "tail": None}),
+    ("Rule 1: when each of the last 5 steps raised the loss, by more than 5 % in total, the loss is "
+     "running away: 'diverging', even if it fell a lot earlier.", {"tail": None}),
+    ("Rule 1: the runaway rule looks at the last 5 STEPS, i.e. the last 6 values h[-6:], all rising; "
+     "not at the last 5 values (only 4 steps).", {"tail": "last 5"}),
+    ("Rule 1: the runaway rule looks at the last 5 steps, the last 6 values h[-6:], not at 7.",
+     {"tail": "last 7"}),
+    ("Rule 1: each of the last 5 steps must raise the loss strictly (np.diff(h[-6:]) > 0): a flat "
+     "step breaks the run.", {"tail": "flat ok"}),
+    ("Rule 1: 5 rising steps count only when they add up to more than 5 % (h[-1] > 1.05 * h[-6]); "
+     "smaller rises are noise.", {"tail": "no total"}),
+    ("Rule 2: a history that starts at 0 is a perfect fit, 'healthy': apply rule 2 before dividing "
+     "by L0.", {"zero": False}),
+    ("Rule 3 is relative: 'too slow' when the loss fell by less than half of its first value, "
+     "(L0 - L_last) / L0 < 0.5, not when L0 - L_last < 0.5.", {"slow": "absolute"}),
+    ("Rule 3 divides the drop by the FIRST loss L0, not by the last one.", {"slow": "of last"}),
+    ("'too slow' and 'healthy' are swapped: a loss that fell by less than half of its first value, "
+     "(L0 - L_last) / L0 < 0.5, is 'too slow' (rule 3 looks at the fraction REMOVED, not at the "
+     "fraction L_last / L0 that remains).", {"slow": "swapped"}),
+    ("Rule 3's threshold is half of the first loss, 0.5, not 5 %.", {"slow": "five"}),
+]
+
+
+def _diagnosis_mistakes(history):
+    return [(message, _diagnosis(history, **slip)) for message, slip in _DIAGNOSIS_MISTAKES]
+
+
+def _label_type(answer: Answer) -> None:
+    """TYPE: exactly one of the three labels."""
+    if isinstance(answer.value, str) and answer.value in LABELS:
+        return
+    if _label(answer.value) in LABELS:
+        raise Broken(f"it returns {_words(answer.value)}: the labels are exactly 'diverging', 'too slow' "
+                     "and 'healthy' (lower case, a space in 'too slow').", "label misspelt")
+    raise Broken(f"its result should be one of the strings 'diverging', 'too slow', 'healthy', not "
+                 f"{_words(answer.value)}.", "not one of the three labels")
+
+
+def _named_labels(answer: Answer, key: Callable[[object], object]) -> list[str]:
+    """The known slips of rules 1-4 that give this wrong answer AND the student's answers on every
+    other case of the clause (as far as ``key`` tells labels apart): a slip that would have failed
+    where the student passed does not explain the student."""
+    got, want = key(_label(answer.value)), key(answer.want)
+    others = []
+    for case in answer.clause.cases:
+        if case is not answer.case:
+            try:
+                others.append((case, key(_label(answer.ask(case)))))
+            except StudentError:
+                pass
+    named = []
+    for message, slip in _DIAGNOSIS_MISTAKES:
+        mine = key(_diagnosis(*answer.case.args, **slip))
+        if mine != want and mine == got and all(key(_diagnosis(*case.args, **slip)) == theirs
+                                                 for case, theirs in others):
+            named.append(message)
+    return list(dict.fromkeys(named))
+
+
+def _named_or(named: list[str], otherwise: str) -> Broken:
+    if len(named) == 1:
+        return Broken(named[0], mistake_label(named[0]), named)
+    if named:
+        return Broken("one of these explains it: " + " Or: ".join(named), None, named)
+    return Broken(otherwise, None, named)
+
+
+def _right_label(hint: str) -> Callable[[Answer], None]:
+    """A label check (spelling forgiven), naming the one known slip of rules 1-4 that explains it."""
+
+    def check(answer: Answer) -> None:
+        got = _label(answer.value)
+        if got == answer.want:
+            return
+        raise _named_or(_named_labels(answer, lambda label: label),
+                        f"it returns {_words(answer.value)} where the answer is {answer.want!r}. {hint}")
+
+    return check
+
+
+def _says_diverging(hint: str) -> Callable[[Answer], None]:
+    """A diverging rule judged on that decision alone: 'diverging' or not, whichever of the other
+    two labels the student's rules 2-4 would give."""
+
+    def check(answer: Answer) -> None:
+        got = _label(answer.value) == DIVERGING
+        if got == (answer.want == DIVERGING):
+            return
+        said = ("it does not say 'diverging' here" if answer.want == DIVERGING else
+                "it says 'diverging' although none of the three diverging rules holds here")
+        raise _named_or(_named_labels(answer, lambda label: label == DIVERGING), f"{said}. {hint}")
+
+    return check
+
+
+def _decay(start: float, drop: float, k: int, power: float = 0.7) -> list[float]:
+    """k + 1 losses falling smoothly from ``start`` by the fraction ``drop`` in total."""
+    t = np.linspace(0.0, 1.0, k + 1) ** power
     return [float(v) for v in start * (1.0 - drop * t)]
 
 
-def _diagnose(student, history, expected, hint, mistake=None, when=""):
-    """One history whose label is ``expected``; ``hint`` names the rule a wrong label breaks."""
-    got = expect_str(student.call("diagnose_loss_history", history, when=when),
-                     "diagnose_loss_history(history)", LABELS)
-    want = ref.diagnose_loss_history(history)
-    if want != expected:
-        raise RuntimeError("internal: the hidden history does not show what it should")
-    if got != want:
-        raise CheckFailed(f"diagnose_loss_history returned {got!r} for a history that is "
-                          f"{want!r}. {hint}", mistake)
+def _history(values, when: str, as_array: bool = False) -> Case:
+    return Case((np.array(values, dtype=float) if as_array else list(values),), when=when)
 
 
-@pytest.mark.grade("test_diagnose_loss_history", points=1)
-def test_diagnose_nan_and_inf(student, rng):
-    start = float(rng.uniform(1.0, 10.0))
-    hint = "Rule 1: a NaN or inf anywhere in the history means 'diverging'."
-    falling = _decay(rng, start, 0.8, 6)
-    _diagnose(student, falling + [float("inf")], "diverging", hint, "non-finite loss missed")
-    _diagnose(student, falling[:3] + [float("nan")], "diverging", hint, "non-finite loss missed")
-    _diagnose(student, falling[:3] + [float("nan")] + falling[3:], "diverging",
-              "Rule 1: a NaN in the MIDDLE of the history (not only at its end) also means "
-              "'diverging': check every entry.", "nan only looked for at the end",
-              when="when the history holds a NaN in the middle")
+CURVES = [_history([10.0, 6.0, 3.5, 2.0, 1.2, 0.9], "on the notebook's curve A"),
+          _history([10.0, 9.6, 9.2, 8.9, 8.5, 8.2], "on the notebook's curve B"),
+          _history([10.0, 4.0, 2.0, 2.1, 2.3, 2.6, 3.0, 3.5], "on the notebook's curve C")]
+MAIN_CURVES = [
+    _history(_decay(4.2, 0.85, 14), "on a loss that fell by most of its first value"),
+    _history(_decay(0.35, 0.2, 10), "on a small loss that fell by a fifth"),
+    _history(_decay(60.0, 0.45, 20), "on a large loss that fell by a bit less than half"),
+    _history(_decay(0.8, 0.6, 8), "on a small loss that fell by a bit more than half"),
+    _history(_decay(7.0, 0.48, 12), "on a loss that fell by just under half"),
+    _history(_decay(2.5, 0.52, 9), "on a loss that fell by just over half"),
+    _history([3.1] * 5, "on a loss that did not move"),
+    _history([1.3, 1.1, 1.7, 3.9, 12.0, 80.0, 950.0, INF], "on a loss that blew up"),
+]
+NON_FINITE = [
+    _history(_decay(2.0, 0.8, 6) + [NAN], "when the last loss is NaN"),
+    _history(_decay(5.0, 0.7, 7) + [INF], "when the last loss is inf"),
+    _history(_decay(3.0, 0.9, 9)[:4] + [NAN] + _decay(3.0, 0.9, 9)[4:], "when a NaN sits in the middle"),
+    _history(_decay(0.6, 0.3, 8)[:3] + [INF] + _decay(0.6, 0.3, 8)[3:], "when an inf sits in the middle"),
+]
+RISES = [
+    _history([0.2, 0.15, 0.12, 0.18, 0.24], "when a small loss ends more than 5 % above its first value"),
+    _history([50.0, 30.0, 45.0, 53.5], "when a large loss ends more than 5 % above its first value"),
+    _history([1.0, 0.6, 0.9, 1.3, 1.2], "when the loss ends more than 5 % above its first value, "
+                                        "after a last step down"),
+    _history([3.0, 2.2, 2.6, 5.7], "when the loss ends far above its first value"),
+    _history([40.0, 30.0, 35.0, 41.2], "when the loss ends less than 5 % above its first value"),
+    _history([2.0, 1.5, 1.8, 2.08], "when the loss ends less than 5 % above its first value"),
+]
+TAILS = [
+    _history([8.0, 3.0, 1.5, 1.0, 1.08, 1.2, 1.35, 1.5, 1.7], "when each of the last 5 steps rose, "
+                                                                 "by far more than 5 % in all"),
+    _history([6.0, 5.0, 1.2, 1.26, 1.3, 1.35, 1.4, 1.45], "when exactly the last 5 steps rose, by more "
+                                                          "than 5 % in all"),
+    _history(_decay(9.0, 0.9, 23) + [0.99, 1.02, 1.06, 1.11, 1.17], "when each of the last 5 steps "
+                                                                    "of a long run rose"),
+    _history([9.0, 2.0, 2.1, 2.2, 2.35, 2.5, 2.7, 2.9], "when each of the last 6 steps rose"),
+    _history(_decay(6.0, 0.8, 8) + [1.2 * (1 + 0.008 * i) for i in range(1, 6)],
+             "when the last 5 steps rose by less than 5 % in all"),
+    _history([9.0, 5.0, 3.0, 3.3, 3.7, 4.1, 4.6], "when only the last 4 steps rose"),
+    _history([9.0, 5.0, 3.0, 3.3, 3.7, 4.1, 4.2], "when only the last 4 steps rose"),
+    _history([9.0, 4.0, 2.0, 2.2, 2.2, 2.5, 2.8, 3.2], "when one of the last 5 steps was flat"),
+    _history([9.0, 4.0, 2.0, 2.2, 2.2, 2.5, 2.8, 2.85], "when one of the last 5 steps was flat"),
+    _history([v * (1.03 if i % 2 else 1.0) for i, v in enumerate(_decay(5.0, 0.8, 12))],
+             "when the loss wiggles up and down on its way down"),
+]
+FIRST_ZERO = [_history([0.0, 0.0, 0.0], "when the first loss is 0"),
+              _history([0.0, 0.3, 0.1, 0.0], "when the first loss is 0"),
+              _history([0.0, 0.0], "when the first loss is 0")]
+ARRAYS = [_history(_decay(1.5, 0.9, 6), "when the history is a numpy array", as_array=True),
+          _history(_decay(8.0, 0.1, 6), "when the history is a numpy array", as_array=True),
+          _history(_decay(2.0, 0.5, 5)[:3] + [NAN], "when the history is a numpy array", as_array=True)]
 
+RULE_1 = "Rule 1 comes first: NaN/inf anywhere, a rise of more than 5 % above L0, or a runaway tail."
 
-@pytest.mark.grade("test_diagnose_loss_history", points=1)
-def test_diagnose_loss_that_ends_higher_than_it_started(student, rng):
-    start = float(rng.uniform(1.0, 10.0))
-    rise = float(rng.uniform(0.2, 3.0))
-    history = [start, start * 0.7, start * 1.3, start * 0.9, start * (1.0 + rise)]
-    _diagnose(student, history, "diverging",
-              "Rule 1: a loss that ends more than 5% above its start is 'diverging'.",
-              "rise above the start missed")
-
-
-@pytest.mark.grade("test_diagnose_loss_history", points=1)
-def test_diagnose_runaway_tail(student, rng):
-    start = float(rng.uniform(1.0, 10.0))
-    low = start * float(rng.uniform(0.1, 0.3))
-    up = np.cumprod(1.0 + rng.uniform(0.03, 0.1, size=5))
-    history = _decay(rng, start, 1.0 - low / start, 4) + [float(low * u) for u in up]
-    _diagnose(student, history, "diverging",
-              "Rule 1: when each of the last 5 steps raised the loss, by more than 5% in total, "
-              "the loss is running away ('diverging'), even if it fell earlier.",
-              "runaway tail missed")
-
-
-@pytest.mark.grade("test_diagnose_loss_history", points=1)
-def test_diagnose_too_slow_and_healthy(student, rng):
-    start = float(rng.uniform(1.0, 10.0))
-    k = int(rng.integers(10, 30))
-    for drop in (float(rng.uniform(0.05, 0.45)), 0.48):
-        _diagnose(student, _decay(rng, start, drop, k), "too slow",
-                  "Rule 3: a loss that fell by less than half of its starting value is 'too slow': "
-                  "(L0 - L_last) / L0 < 0.5.", "wrong too-slow threshold")
-    for drop in (float(rng.uniform(0.55, 0.95)), 0.52):
-        _diagnose(student, _decay(rng, start, drop, k), "healthy",
-                  "Rule 4: a loss that fell by half of its starting value or more is 'healthy'.",
-                  "wrong too-slow threshold")
-
-
-@pytest.mark.grade("test_diagnose_loss_history", points=1)
-def test_diagnose_noise_is_not_divergence(student, rng):
-    start = float(rng.uniform(1.0, 10.0))
-    base = _decay(rng, start, 0.8, 12)
-    # every other loss ticks up a little: noisy, but never 5 rises in a row
-    noisy = [v * (1.0 + float(rng.uniform(0.0, 0.04))) if i % 2 else v for i, v in enumerate(base)]
-    hint = ("Small rises (mini-batch noise) are not divergence: only the three diverging rules "
-            "count (more than 5% above the start, or 5 rising steps adding up to more than 5%).")
-    _diagnose(student, noisy, "healthy", hint, "noise taken for divergence")
-    low = base[-1]
-    small_rise = [low * (1.0 + 0.008 * i) for i in range(1, 6)]   # 5 rises, +4% in total
-    _diagnose(student, base + small_rise, "healthy", hint, "noise taken for divergence")
-    four_up = [low * (1.0 + 0.05 * i) for i in range(1, 5)]       # only 4 rising steps
-    _diagnose(student, base + four_up, "healthy", hint, "runaway window too short")
-
-
-@pytest.mark.grade("test_diagnose_loss_history", points=1)
-def test_diagnose_short_and_flat_histories(student, rng):
-    start = float(rng.uniform(1.0, 10.0))
-    _diagnose(student, [start] * 4, "too slow",
-              "Rule 3: a loss that did not move at all is 'too slow'.", "flat loss not too slow")
-    _diagnose(student, [0.0, 0.0, 0.0], "healthy",
-              "Rule 2: a history that starts at 0 (a perfect fit) and stays there is 'healthy'.",
-              "first loss of zero", when="when the first loss is 0")
-    arr = np.array(_decay(rng, start, 0.9, 3))
-    _diagnose(student, arr, "healthy",
-              "The history may also arrive as a numpy array: use np.asarray(history, dtype=float).")
+DIAGNOSE_LOSS_HISTORY = Part(4, "diagnose_loss_history", points=6, reference=_once(ref.diagnose_loss_history),
+                             params=("history",), clauses=[
+    Clause("C1", TYPE, "returns exactly one of 'diverging', 'too slow', 'healthy', for a list or a 1-D "
+                       "numpy array alike", [MAIN_CURVES[0], *ARRAYS], check=_label_type),
+    Clause("C2", LECTURE, "calls the notebook's curves A, B and C healthy, too slow and diverging", CURVES,
+           check=_right_label(RULE_1)),
+    Clause("C3", MAIN, "says 'diverging' for a loss that blows up; otherwise 'too slow' when the loss fell "
+                       "by less than half of its first value, (L0 - L_last) / L0 < 0.5, else 'healthy'",
+           MAIN_CURVES, check=_right_label("Rule 3: (L0 - L_last) / L0 < 0.5 is 'too slow', otherwise "
+                                           "'healthy'.")),
+    Clause("C4", RULE, "says 'diverging' when any entry, not only the last, is NaN or inf", NON_FINITE,
+           check=_says_diverging("Check every entry with np.isfinite.")),
+    Clause("C5", RULE, "says 'diverging' when the last loss is more than 5 % above the first, "
+                       "L_last > 1.05 * L0, and not for a smaller rise", RISES,
+           check=_says_diverging("Rule 1: L_last > 1.05 * L0.")),
+    Clause("C6", RULE, "says 'diverging' when each of the last 5 steps rose, by more than 5 % in all "
+                       "(h[-1] > 1.05 * h[-6]), and not for fewer, flat or smaller rises", TAILS,
+           check=_says_diverging("Rule 1: the last 6 values strictly rising and h[-1] > 1.05 * h[-6].")),
+    Clause("C7", RULE, "says 'healthy' for a history that starts at 0, without dividing by it", FIRST_ZERO,
+           check=_right_label("Rule 2: a first loss of 0 is a perfect fit, 'healthy'.")),
+])
 
 
 # ---------------------------------------------------------------------------
@@ -450,78 +738,126 @@ def test_diagnose_short_and_flat_histories(student, rng):
 # ---------------------------------------------------------------------------
 
 
-def _batches(student, n_samples, batch_size, seed):
-    what = f"minibatch_indices({n_samples}, {batch_size}, seed)"
-    when = ("when batch_size is larger than n_samples" if batch_size > n_samples
-            else "when batch_size is 1" if batch_size == 1 else "")
-    got = student.call("minibatch_indices", n_samples, batch_size, seed, when=when)
-    if not isinstance(got, list):
-        kind = f"an array of shape {got.shape}" if isinstance(got, np.ndarray) else type(got).__name__
-        raise CheckFailed(f"{what} should return a Python list of index arrays, got {kind}: "
-                          "collect the batches in a list (the last one may be shorter).",
-                          "batches not a list of arrays")
+def _minibatch_mistakes(n_samples, batch_size, seed):
     want = ref.minibatch_indices(n_samples, batch_size, seed)
-    if len(got) != len(want):
-        if len(got) == n_samples // batch_size:
-            raise CheckFailed(f"{what} returned {len(got)} batches; the last, smaller batch with the "
-                              "remaining examples is missing.",
-                              "last batch dropped")
-        raise CheckFailed(f"{what} returned {len(got)} batches, but {n_samples} examples in batches "
-                          f"of {batch_size} make ceil(n / batch_size) batches.",
-                          "wrong number of batches")
-    sizes_ok = True
-    arrays = []
-    for i, (g, w) in enumerate(zip(got, want, strict=True)):
-        if not isinstance(g, np.ndarray):
-            raise CheckFailed(f"{what}: batch {i} is a {type(g).__name__}; each batch should be a "
-                              "numpy array of indices.",
-                              "batches not a list of arrays")
-        if g.dtype.kind != "i":
-            raise CheckFailed(f"{what}: batch {i} holds {g.dtype} values; indices should be integers.",
-                              "indices not integers")
-        sizes_ok = sizes_ok and g.shape == w.shape
-        arrays.append(g)
-    if not sizes_ok:
-        raise CheckFailed(f"{what}: the batch sizes are wrong. All batches should hold batch_size "
-                          "indices except the last one, which holds the remainder.",
-                          "batch sizes wrong")
-    flat = np.concatenate(arrays)
-    if sorted(flat.tolist()) != list(range(n_samples)):
-        raise CheckFailed(f"{what}: every index 0..n_samples-1 should appear in exactly one batch.",
-                          "indices missing or repeated")
-    if np.array_equal(flat, np.arange(n_samples)) and n_samples > 1:
-        raise CheckFailed(f"{what}: the indices are not shuffled. Shuffle first with "
-                          "np.random.default_rng(seed).permutation(n_samples).",
-                          "not shuffled")
-    if not np.array_equal(flat, np.concatenate(want)):
-        raise CheckFailed(f"{what}: the order is not the expected shuffle. Use exactly "
-                          "np.random.default_rng(seed).permutation(n_samples) with the given seed, "
-                          "then cut it into consecutive pieces.",
-                          "not the seeded shuffle")
+    order = np.concatenate(want)
+    k = len(want)
+
+    def cut(o):
+        return [o[s:s + batch_size] for s in range(0, n_samples, batch_size)]
+
+    return [
+        ("The indices are not shuffled: shuffle first with np.random.default_rng(seed)"
+         ".permutation(n_samples).", cut(np.arange(n_samples))),
+        ("The order is not the expected shuffle: np.random.seed and np.random.permutation use another "
+         "generator; use exactly np.random.default_rng(seed).permutation(n_samples).",
+         cut(np.random.RandomState(seed).permutation(n_samples))),
+        ("The order is not the expected shuffle: rng.choice draws in another order; use exactly "
+         "np.random.default_rng(seed).permutation(n_samples).",
+         cut(np.random.default_rng(seed).choice(n_samples, n_samples, replace=False))),
+        ("An empty batch comes at the end: there are exactly ceil(n_samples / batch_size) batches, "
+         "none of them empty.", [*want, np.array([], dtype=np.int64)]),
+        ("The last, smaller batch with the remaining indices is missing: never drop it.",
+         want[:-1] if len(want[-1]) < batch_size else want),
+        ("The remainder is spread over all batches (as np.array_split does): all batches hold "
+         "batch_size indices except the last, which holds the rest.", np.array_split(order, k)),
+        ("Each batch seems sorted: keep the shuffled order inside every batch.",
+         [np.sort(b) for b in want]),
+        ("The batches look dealt out like cards (order[i::k]): cut the shuffled order into "
+         "consecutive pieces, order[start:start + batch_size].", [order[i::k] for i in range(k)]),
+    ]
 
 
-@pytest.mark.grade("test_minibatch_indices", points=2)
-def test_minibatch_indices_with_a_remainder(student, rng):
-    batch_size = int(rng.integers(3, 9))
-    # remainder at most batch_size - 2: then no even split gives the same batch sizes
-    n_samples = batch_size * int(rng.integers(3, 7)) + int(rng.integers(1, batch_size - 1))
-    _batches(student, n_samples, batch_size, int(rng.integers(0, 10_000)))
+def _batches_type(answer: Answer) -> None:
+    got = answer.value
+    if not isinstance(got, list):
+        raise Broken(f"its result should be a Python list of index arrays, not {_words(got)}"
+                     + (" of shape " + str(got.shape) if isinstance(got, np.ndarray) else "")
+                     + ": collect the batches in a list (the last one may be shorter).",
+                     "batches not a list of arrays")
+    for i, batch in enumerate(got):
+        if not isinstance(batch, np.ndarray) or batch.ndim != 1:
+            what = f"of {batch.ndim} dimensions" if isinstance(batch, np.ndarray) else _words(batch)
+            raise Broken(f"batch {i + 1} should be a 1-D numpy array of indices, not {what}.",
+                         "batches not a list of arrays")
+        if batch.dtype.kind not in "iu":
+            raise Broken(f"batch {i + 1} holds values of dtype {batch.dtype}: indices are integers "
+                         "(slice the integer permutation, do not convert it).", "indices not integers")
 
 
-@pytest.mark.grade("test_minibatch_indices", points=1)
-def test_minibatch_indices_when_the_batch_size_divides(student, rng):
-    batch_size = int(rng.integers(2, 7))
-    n_samples = batch_size * int(rng.integers(3, 8))
-    _batches(student, n_samples, batch_size, int(rng.integers(0, 10_000)))
+def _sizes(value: object) -> list[int] | None:
+    try:
+        return [len(b) for b in value] if isinstance(value, (list, tuple)) else None
+    except TypeError:
+        return None
 
 
-@pytest.mark.grade("test_minibatch_indices", points=1)
-def test_minibatch_indices_sgd_and_full_batch(student, rng):
-    n_samples = int(rng.integers(8, 20))
-    seed = int(rng.integers(0, 10_000))
-    _batches(student, n_samples, 1, seed)
-    _batches(student, n_samples, n_samples, seed + 1)
-    _batches(student, n_samples, n_samples + int(rng.integers(1, 5)), seed + 2)
+def _remainder_sizes(answer: Answer) -> None:
+    """RULE: the batch sizes [B, ..., B, r], whatever order the student's shuffle gives."""
+    n_samples, batch_size, _ = answer.case.args
+    full, rest = divmod(n_samples, batch_size)
+    sizes = _sizes(answer.value)
+    if sizes == [batch_size] * full + [rest]:
+        return
+    if sizes is None:
+        raise Broken("its result is not a list of batches, so the batch sizes cannot be checked (see "
+                     "rule C1).", "batches not a list of arrays")
+    if sizes == [batch_size] * full:
+        raise Broken("the last, smaller batch with the remaining indices is missing: never drop it.",
+                     "last batch dropped")
+    if len(sizes) == full + 1 and max(sizes) - min(sizes) <= 1:
+        raise Broken("the remainder is spread over all batches (as np.array_split does): all batches "
+                     "hold batch_size indices except the last, which holds the rest.",
+                     "remainder spread over the batches")
+    if sizes == [batch_size] * (full - 1) + [batch_size + rest]:
+        raise Broken("the remainder is added to the batch before it: it forms its own, last batch.",
+                     "remainder merged into the last batch")
+    raise Broken("the batch sizes are wrong: all batches hold batch_size indices except the last, which "
+                 "holds the remaining n_samples % batch_size.", "batch sizes wrong")
+
+
+def _one_batch_mistakes(n_samples, batch_size, seed):
+    want = ref.minibatch_indices(n_samples, batch_size, seed)
+    return [("It returns no batch: a batch_size of n_samples or more gives one batch holding every "
+             "index.", []),
+            ("The one batch is not shuffled: also a single batch holds the order "
+             "np.random.default_rng(seed).permutation(n_samples).", [np.arange(n_samples)]),
+            ("An empty batch comes after the one full batch: a batch_size of n_samples or more gives "
+             "exactly one batch.", [*want, np.array([], dtype=np.int64)])]
+
+
+def _all_in_one(n_samples: int, batch_size: int, seed: int, when: str) -> Case:
+    """batch_size > n_samples; the twin asks for batches of exactly n_samples."""
+    return Case((n_samples, batch_size, seed), when=when, twin=Case((n_samples, n_samples, seed)))
+
+
+BATCHES_WORKED = Case((10, 4, 0), when="on the notebook's worked example, 10 examples in batches of 4")
+BATCHES_EVEN = [Case((12, 4, 3), when="when batch_size divides n_samples"),
+                Case((30, 6, 17), when="when batch_size divides n_samples"),
+                Case((20, 1, 5), when="when batch_size is 1"),
+                Case((9, 3, 41), when="when batch_size divides n_samples")]
+BATCHES_REST = [Case((23, 5, 2), when="when batch_size does not divide n_samples"),
+                Case((10, 4, 9), when="when batch_size does not divide n_samples"),
+                Case((26, 7, 30), when="when batch_size does not divide n_samples")]
+BATCHES_ONE = [_all_in_one(5, 10, 13, "when batch_size is larger than n_samples"),
+               _all_in_one(13, 100, 4, "when batch_size is larger than n_samples")]
+
+MINIBATCH_INDICES = Part(5, "minibatch_indices", points=4, reference=_once(ref.minibatch_indices), clauses=[
+    Clause("C1", TYPE, "returns a list of 1-D integer numpy arrays",
+           [BATCHES_WORKED, BATCHES_EVEN[0], BATCHES_REST[0]], check=_batches_type),
+    Clause("C2", LECTURE, "gives the worked example: np.random.default_rng(0).permutation(10) cut into "
+                          "4, 4 and 2 indices", [BATCHES_WORKED], mistakes=_minibatch_mistakes),
+    Clause("C3", MAIN, "cuts np.random.default_rng(seed).permutation(n_samples) into consecutive "
+                       "batches of batch_size: every index once, in the seed's order", BATCHES_EVEN,
+           mistakes=_minibatch_mistakes,
+           hint="order = np.random.default_rng(seed).permutation(n_samples), then "
+                "order[start:start + batch_size] for start = 0, batch_size, 2 * batch_size, ..."),
+    Clause("C4", RULE, "puts the remainder in one last, smaller batch when batch_size does not divide "
+                       "n_samples (never dropped, never spread)", BATCHES_REST, check=_remainder_sizes),
+    Clause("C5", RULE, "gives one batch holding every index when batch_size >= n_samples", BATCHES_ONE,
+           check=like_its_twin("the same examples with batch_size = n_samples",
+                               _one_batch_mistakes)),
+])
 
 
 # ---------------------------------------------------------------------------
@@ -529,261 +865,263 @@ def test_minibatch_indices_sgd_and_full_batch(student, rng):
 # ---------------------------------------------------------------------------
 
 
-def _updates(student, n_samples, batch_size):
-    what = f"updates_per_epoch({n_samples}, {batch_size})"
-    got = expect_int(student.call("updates_per_epoch", n_samples, batch_size), what)
-    want = ref.updates_per_epoch(n_samples, batch_size)
-    if got != want:
-        if got == n_samples // batch_size:
-            raise CheckFailed(f"{what} returned {got}: that rounds down, but the remainder makes "
-                              "one more, smaller batch. Round up (math.ceil).",
-                              "rounds down")
-        raise CheckFailed(f"{what} returned {got}; the number of batches is ceil(n / batch_size).",
-                          "wrong count")
+def _updates_mistakes(n_samples, batch_size):
+    rounded = ("It looks like the count is rounded down or to the nearest whole number: a remainder "
+               "always makes one more, smaller batch, so round UP (math.ceil).")
+    return [
+        (rounded, n_samples // batch_size),
+        (rounded, round(n_samples / batch_size)),
+        ("It adds one batch too many when batch_size divides n_samples: ceil(n_samples / batch_size), "
+         "not n_samples // batch_size + 1.", n_samples // batch_size + 1),
+        ("It looks like n_samples / batch_size without rounding: the count of batches is a whole "
+         "number, ceil(n_samples / batch_size).", n_samples / batch_size),
+    ]
 
 
-@pytest.mark.grade("test_updates_per_epoch", points=1)
-def test_updates_per_epoch_lecture_example(student, rng):
-    _updates(student, 10_000, 100)
-    batch_size = int(rng.integers(2, 200))
-    _updates(student, batch_size * int(rng.integers(2, 500)), batch_size)
+def _no_samples_mistakes(n_samples, batch_size):
+    return [("No samples make no batch, so 0 updates (ceil(0 / batch_size) = 0): do not count at "
+             "least one.", value) for value in (1, 1.0)]
 
 
-@pytest.mark.grade("test_updates_per_epoch", points=1)
-def test_updates_per_epoch_rounds_up(student, rng):
-    for _ in range(3):
-        batch_size = int(rng.integers(3, 200))
-        n_samples = batch_size * int(rng.integers(1, 500)) + int(rng.integers(1, batch_size // 2 + 1))
-        _updates(student, n_samples, batch_size)
-    _updates(student, int(rng.integers(2, 30)), 1000)
+UPDATES_LECTURE = Case((10_000, 100), when="on the lecture's 10,000 samples in batches of 100")
+UPDATES_CASES = [Case(args, when=when) for args, when in [
+    ((23, 5), "when batch_size does not divide n_samples"), ((10, 4), "when batch_size does not divide "
+                                                                      "n_samples"),
+    ((400, 32), "when batch_size does not divide n_samples"),
+    ((101, 10), "when a small remainder is left"), ((1001, 1000), "when a small remainder is left"),
+    ((64, 8), "when batch_size divides n_samples"), ((5, 10), "when batch_size is larger than n_samples"),
+    ((1, 1), "for one sample in batches of 1")]]
+UPDATES_ZERO = [Case((0, 5), when="when there are no samples"), Case((0, 1), when="when there are no "
+                                                                                   "samples")]
+
+UPDATES_PER_EPOCH = Part(6, "updates_per_epoch", points=2, reference=_once(ref.updates_per_epoch), clauses=[
+    Clause("C1", TYPE, "returns an int", [UPDATES_LECTURE, UPDATES_CASES[0]]),
+    Clause("C2", LECTURE, "gives 100 for the lecture's 10,000 samples in batches of 100", [UPDATES_LECTURE],
+           mistakes=_updates_mistakes),
+    Clause("C3", MAIN, "is ceil(n_samples / batch_size): the remainder makes one more, smaller batch",
+           UPDATES_CASES, mistakes=_updates_mistakes,
+           hint="math.ceil(n_samples / batch_size), or (n_samples + batch_size - 1) // batch_size"),
+    Clause("C4", RULE, "is 0 when there are no samples", UPDATES_ZERO, mistakes=_no_samples_mistakes),
+])
 
 
 # ---------------------------------------------------------------------------
 # Part 7: train_linear
 # ---------------------------------------------------------------------------
 
+RUN_KEYS = ("w", "b", "loss_history", "n_updates")
 
-def _train_run(X, y, batch_size, lr, epochs, seed, *, batches=None, grad=None, record="full",
-               twice=False, reseed=True, shuffle=True, divide_by_batch_size=False):
-    """The training loop of the rules, optionally making one classic mistake or using the
-    student's own helpers (``batches(epoch)``, ``grad(Xb, yb, w, b)``) in place of the reference."""
+
+def _training(X, y, batch_size, lr, epochs, seed, *, reseed=True, shuffle=True, twice=False,
+              per_batch_size=False, record="full", start=True, count="made", update_b=True, stop=True):
+    """The training loop of the rules with one of the usual slips (the defaults give the right run)."""
     m, n = X.shape
-    grad = grad or ref.linear_mse_grad
     w, b = np.zeros(n), 0.0
     history = [ref.linear_mse(X, y, w, b)]
     n_updates = 0
-    for epoch in range(epochs):
-        if batches is not None:
-            order_batches = batches(epoch)
-        elif shuffle:
-            order_batches = ref.minibatch_indices(m, batch_size, seed + epoch if reseed else seed)
-        else:
-            order_batches = [np.arange(m)[s:s + batch_size] for s in range(0, m, batch_size)]
-        perm = np.random.default_rng(seed + epoch).permutation(m)
-        batch_losses = []
-        for idx in order_batches:
-            idx = perm[idx] if twice else idx
-            batch_losses.append(ref.linear_mse(X[idx], y[idx], w, b))
-            dw, db = grad(X[idx], y[idx], w, b)
-            if divide_by_batch_size:
-                scale = len(idx) / batch_size
-                dw, db = dw * scale, db * scale
-            w = w - lr * dw
-            b = b - lr * db
-            n_updates += 1
-        full = {"full": ref.linear_mse(X, y, w, b), "last batch": batch_losses[-1],
-                "batch mean": float(np.mean(batch_losses))}
-        history.append(full[record])
-    return {"w": w, "b": b, "loss_history": history, "n_updates": n_updates}
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs):
+            if shuffle:
+                batches = ref.minibatch_indices(m, batch_size, seed + epoch if reseed else seed)
+            else:
+                batches = [np.arange(m)[s:s + batch_size] for s in range(0, m, batch_size)]
+            perm = np.random.default_rng(seed + epoch).permutation(m)
+            losses = []
+            for idx in batches:
+                idx = perm[idx] if twice else idx
+                losses.append(ref.linear_mse(X[idx], y[idx], w, b))
+                dw, db = ref.linear_mse_grad(X[idx], y[idx], w, b)
+                if per_batch_size:
+                    dw, db = dw * len(idx) / batch_size, db * len(idx) / batch_size
+                w = w - lr * dw
+                b = b - lr * db if update_b else b
+                n_updates += 1
+            history.append({"full": ref.linear_mse(X, y, w, b), "last batch": losses[-1],
+                            "batch mean": float(np.mean(losses))}[record])
+            if stop and not math.isfinite(history[-1]):
+                break
+    if count == "epochs":
+        n_updates = epochs
+    elif count == "planned":
+        n_updates = epochs * ref.updates_per_epoch(m, batch_size)
+    return {"w": w, "b": float(b), "loss_history": history if start else history[1:],
+            "n_updates": n_updates}
 
 
-def _packed(run) -> np.ndarray:
-    """Every number of a training run in one vector (same length only for same-length runs)."""
-    return np.concatenate([np.asarray(run["loss_history"], dtype=float), np.ravel(run["w"]),
-                           [float(run["b"]), float(run["n_updates"])]])
-
-
-def _student_batches(student, m, batch_size, seed, epochs):
-    """The student's own minibatch_indices for every epoch, or None if it cannot be used."""
-    try:
-        out = [student.call("minibatch_indices", m, batch_size, seed + e) for e in range(epochs)]
-    except (StudentError, CheckFailed):
-        return None
-    for batches in out:
-        if not isinstance(batches, list) or not batches:
-            return None
-        for idx in batches:
-            if (not isinstance(idx, np.ndarray) or idx.ndim != 1 or idx.dtype.kind != "i"
-                    or idx.size == 0 or idx.min() < 0 or idx.max() >= m):
-                return None
-    return lambda epoch: out[epoch]
-
-
-def _student_grad(student, X, y):
-    """The student's own linear_mse_grad as a function, or None when it is right or unusable."""
-    n = X.shape[1]
-
-    def grad(Xb, yb, w, b):
-        dw, db = _pair(student.call("linear_mse_grad", Xb, yb, w, b), "linear_mse_grad")
-        return expect_array(dw, (n,), "linear_mse_grad: dw"), expect_float(db, "linear_mse_grad: db")
-
-    probe = (X[: max(2, len(X) // 2)], y[: max(2, len(y) // 2)], np.linspace(-0.5, 0.5, n), 0.3)
-    try:
-        dw, db = grad(*probe)
-    except (StudentError, CheckFailed):
-        return None
-    want_dw, want_db = ref.linear_mse_grad(*probe)
-    return None if matches(dw, want_dw) and matches(db, want_db) else grad
-
-
-def _carried(student, X, y, batch_size, lr, epochs, seed, want):
-    """What a train_linear with right logic returns on top of the student's own (wrong) helpers.
-
-    A generator: the student's helpers are only called when train_linear's answer is wrong."""
-    m = X.shape[0]
+def _training_mistakes(X, y, batch_size, lr, epochs, seed):
     args = (X, y, batch_size, lr, epochs, seed)
-    own = []
-    batches = _student_batches(student, m, batch_size, seed, epochs)
-    grad = _student_grad(student, X, y)
-    if batches is not None:
-        run = _train_run(*args, batches=batches)
-        if not matches(_packed(run), _packed(want)):
-            own.append(("minibatch_indices", run))
-    if grad is not None:
-        own.append(("linear_mse_grad", _train_run(*args, grad=grad)))
-        if batches is not None:
-            own.append(("minibatch_indices and linear_mse_grad",
-                        _train_run(*args, batches=batches, grad=grad)))
-    try:
-        per_epoch = student.call("updates_per_epoch", m, batch_size)
-    except (StudentError, CheckFailed):
-        per_epoch = None
-    if type(per_epoch) in (int, float) and per_epoch * epochs != want["n_updates"]:
-        own.append(("updates_per_epoch", dict(want, n_updates=per_epoch * epochs)))
-    yield from [(helper_note("train_linear", helper), _packed(run)) for helper, run in own]
-
-
-def _helper_verdicts(student, X, y, batch_size, seed) -> dict[str, str]:
-    """How train_linear's helpers fare on its values (for `crash_culprits`: a wrong or a raising
-    helper explains a crash of train_linear)."""
-    probe = (X[:batch_size], y[:batch_size], np.linspace(-0.5, 0.5, X.shape[1]), 0.3)
-    want_dw, want_db = ref.linear_mse_grad(*probe)
-    want_batches = ref.minibatch_indices(X.shape[0], batch_size, seed)
-
-    def grad_right(out):
-        dw, db = _pair(out, "linear_mse_grad")
-        return (matches(expect_array(dw, want_dw.shape, "dw"), want_dw)
-                and matches(expect_float(db, "db"), want_db))
-
-    def batches_right(out):
-        return (isinstance(out, list) and len(out) == len(want_batches)
-                and all(isinstance(g, np.ndarray) and g.shape == w.shape and np.array_equal(g, w)
-                        for g, w in zip(out, want_batches, strict=True)))
-
-    return {
-        "linear_mse_grad": helper_verdict(lambda: student.call("linear_mse_grad", *probe),
-                                          grad_right),
-        "minibatch_indices": helper_verdict(
-            lambda: student.call("minibatch_indices", X.shape[0], batch_size, seed), batches_right),
-    }
-
-
-def _check_training(student, X, y, batch_size, lr, epochs, seed):
-    m, n = X.shape
-    what = f"train_linear(X, y, batch_size={batch_size}, lr, epochs={epochs}, seed)"
-    try:
-        got = student.call("train_linear", X, y, batch_size, lr, epochs, seed)
-    except StudentError as exc:
-        culprits = crash_culprits(exc, _helper_verdicts(student, X, y, batch_size, seed),
-                                  wrong_counts=True) if raised_type(exc) else {}
-        if culprits:
-            carry_crash("train_linear", exc, culprits)
-        raise
-    if not isinstance(got, dict):
-        raise CheckFailed(f"{what} should return a dict, got {type(got).__name__}.",
-                          "wrong return type")
-    missing = [k for k in ("w", "b", "loss_history", "n_updates") if k not in got]
-    if missing:
-        raise CheckFailed(f"{what}: the returned dict is missing the key(s) {missing}.",
-                          "keys missing")
-    w = expect_array(got["w"], (n,), f"{what}['w']")
-    b = expect_float(got["b"], f"{what}['b']")
-    history = _float_list(got["loss_history"], f"{what}['loss_history']")
-    n_updates = expect_int(got["n_updates"], f"{what}['n_updates']")
-    want = ref.train_linear(X, y, batch_size, lr, epochs, seed)
-    mine = {"w": w, "b": b, "loss_history": history, "n_updates": n_updates}
-    try:  # right, or right on top of the student's own wrong helpers: full marks
-        expect_own_logic(_packed(mine), _packed(want), what,
-                         _carried(student, X, y, batch_size, lr, epochs, seed, want))
-        return
-    except CheckFailed:
-        pass
-    if len(history) != epochs + 1:
-        if len(history) == epochs:
-            raise CheckFailed(f"{what}: loss_history has one entry per epoch but needs epochs + 1: "
-                              "record the full-data MSE before training, then after every epoch.",
-                              "history misses the starting loss")
-        raise CheckFailed(f"{what}: loss_history should hold epochs + 1 full-data losses "
-                          "(one per epoch, after it, plus the starting loss, not one per batch).",
-                          "one loss per batch")
-    if n_updates != want["n_updates"]:
-        hint = (" It looks like epochs were counted, not updates: add 1 for every batch."
-                if n_updates == epochs else "")
-        raise CheckFailed(f"{what}: n_updates is {n_updates}, but every batch of every epoch makes "
-                          f"one update.{hint}", "epochs counted as updates" if hint else None)
-    args = (X, y, batch_size, lr, epochs, seed)
-    variants = [
-        ("The loss_history entries look like the loss of the last batch of each epoch: record "
-         "the MSE on the FULL data set after every epoch.", _train_run(*args, record="last batch")),
-        ("The loss_history entries look like the mean of the batch losses of each epoch: record "
-         "the MSE on the FULL data set after every epoch, with the weights at its end.",
-         _train_run(*args, record="batch mean")),
-        ("The batches look the same in every epoch: shuffle epoch e with seed + e.",
-         _train_run(*args, reseed=False)),
-        ("The examples look unshuffled: take the batches from "
-         "np.random.default_rng(seed + epoch).permutation(m).", _train_run(*args, shuffle=False)),
-        ("The rows seem to be shuffled twice: the batches already hold shuffled row numbers, "
-         "so index the ORIGINAL X and y with them (X[idx], y[idx]).", _train_run(*args, twice=True)),
-        ("The last, smaller batch seems to be averaged over batch_size rows: divide by the "
-         "number of rows actually in the batch (len(idx)).",
-         _train_run(*args, divide_by_batch_size=True)),
-        ("The loss goes up: step against the gradient, w = w - lr * dw (sign error).",
-         _train_run(X, y, batch_size, -lr, epochs, seed)),
+    return [
+        ("The batches look the same in every epoch: epoch e uses minibatch_indices(m, batch_size, "
+         "seed + e).", _training(*args, reseed=False)),
+        ("The examples look unshuffled: epoch e uses the batches minibatch_indices(m, batch_size, "
+         "seed + e).", _training(*args, shuffle=False)),
+        ("The rows seem to be shuffled twice: the batches already hold shuffled row numbers, so index "
+         "the ORIGINAL X and y with them (X[idx], y[idx]).", _training(*args, twice=True)),
+        ("The last, smaller batch seems to be averaged over batch_size rows: average over the rows it "
+         "really holds (len(idx)).", _training(*args, per_batch_size=True)),
+        ("The loss goes up: step against the gradient, w = w - lr * dw and b = b - lr * db (sign "
+         "error).", _training(X, y, batch_size, -lr, epochs, seed)),
+        ("The loss_history entries look like the loss of the last batch of each epoch: record the MSE "
+         "on the FULL data after every epoch.", _training(*args, record="last batch")),
+        ("The loss_history entries look like the mean of each epoch's batch losses: record the MSE on "
+         "the FULL data after every epoch, with the weights at its end.",
+         _training(*args, record="batch mean")),
+        ("loss_history misses the starting loss: record the full-data MSE at w = 0, b = 0 before "
+         "training, then after every epoch (epochs + 1 entries).", _training(*args, start=False)),
+        ("It looks like epochs were counted, not updates: add 1 to n_updates for every batch.",
+         _training(*args, count="epochs")),
+        ("The bias b is never updated: b = b - lr * db after every batch too.",
+         _training(*args, update_b=False)),
     ]
 
-    def mistakes(key):
-        return [(msg, run[key]) for msg, run in variants
-                if key != "loss_history" or len(run[key]) == len(history)]
 
-    expect_close(history[0], want["loss_history"][0],
-                 f"{what}: loss_history[0] (the full-data MSE at w = 0, b = 0)")
-    expect_close(history, want["loss_history"], f"{what}['loss_history']",
-                 mistakes=mistakes("loss_history"))
-    expect_close(w, want["w"], f"{what}['w']", mistakes=mistakes("w"))
-    expect_close(b, want["b"], f"{what}['b']", mistakes=mistakes("b"))
-
-
-@pytest.mark.grade("test_train_linear", points=2)
-def test_train_linear_full_batch(student, rng):
-    m, n = int(rng.integers(12, 25)), int(rng.integers(2, 5))
-    X, y = _regression(rng, m, n)
-    _check_training(student, X, y, m, float(rng.uniform(0.05, 0.2)), int(rng.integers(3, 6)),
-                    int(rng.integers(0, 1000)))
+def _run_type(answer: Answer) -> None:
+    got, want = answer.value, answer.want
+    problem = _dict_keys_problem(got, RUN_KEYS)
+    if not problem:
+        problem = type_problem({k: got[k] for k in RUN_KEYS},
+                               {**want, "loss_history": _list_of_floats_like(got["loss_history"],
+                                                                             want["loss_history"])})
+    if problem:
+        raise Broken(f"its result {problem}.", "wrong return type or shape")
 
 
-@pytest.mark.grade("test_train_linear", points=2)
-def test_train_linear_mini_batches_with_a_remainder(student, rng):
-    batch_size = int(rng.integers(4, 9))
-    m = batch_size * int(rng.integers(3, 6)) + int(rng.integers(1, batch_size))
-    n = int(rng.integers(2, 5))
-    X, y = _regression(rng, m, n)
-    _check_training(student, X, y, batch_size, float(rng.uniform(0.03, 0.1)),
-                    int(rng.integers(2, 5)), int(rng.integers(0, 1000)))
+def _read_run(value: object) -> dict:
+    if _dict_keys_problem(value, RUN_KEYS) or _floats(value["loss_history"]) is None:
+        raise Broken("its result is not a dict with w, b, loss_history and n_updates, so this rule "
+                     "cannot be checked (see rule C1).", "wrong return type or shape")
+    return {**value, "loss_history": _floats(value["loss_history"])}
 
 
-@pytest.mark.grade("test_train_linear", points=2)
-def test_train_linear_sgd(student, rng):
-    m, n = int(rng.integers(10, 20)), int(rng.integers(2, 4))
-    X, y = _regression(rng, m, n)
-    _check_training(student, X, y, 1, float(rng.uniform(0.01, 0.05)), int(rng.integers(2, 4)),
-                    int(rng.integers(0, 1000)))
+def _stops_after_the_non_finite_epoch(answer: Answer) -> None:
+    """RULE: judged on the student's own run: no epoch after a NaN/inf loss, that loss recorded as the
+    last entry, w and b the ones that gave it, and n_updates the updates actually made (the same as
+    the same run told to train for exactly as many epochs)."""
+    if agrees(answer.value, answer.want):
+        return
+    run = _read_run(answer.value)
+    history = run["loss_history"]
+    finite = [math.isfinite(v) for v in history]
+    if not all(finite[:-1]):
+        raise Broken("it kept training after the full-data loss became NaN or inf: stop after the "
+                     "epoch whose loss is not finite.", "kept training after a non-finite loss")
+    X, y, epochs = answer.case.args[0], answer.case.args[1], answer.case.args[4]
+    if history and finite[-1]:
+        if len(history) < epochs:
+            raise Broken("it stopped early although no loss in its history is NaN or inf: append the "
+                         "non-finite loss, then stop.", "non-finite loss not recorded")
+        return
+    with np.errstate(all="ignore"):
+        try:
+            last = float(np.mean((X @ np.asarray(run["w"], dtype=float) + float(run["b"]) - y) ** 2))
+        except (TypeError, ValueError):
+            last = NAN
+    if math.isfinite(last):
+        raise Broken("the returned w and b are not the ones that gave the last, non-finite loss: "
+                     "return the weights after the last epoch.", "returns the weights before the last epoch")
+    try:
+        again = _read_run(answer.ask(_EXACT_EPOCHS[id(answer.case)]))
+    except (StudentError, Broken):
+        return
+    if not math.isfinite(again["loss_history"][-1] if again["loss_history"] else 0.0) and \
+            run["n_updates"] != again["n_updates"]:
+        raise Broken("n_updates should count the updates actually made: after a stop, fewer than "
+                     "epochs * updates_per_epoch(m, batch_size).", "n_updates counts updates not made")
+
+
+def _trains_nothing(answer: Answer) -> None:
+    """RULE epochs = 0: the starting weights, what the student's own loop records before training
+    (its answer for one epoch with lr = 0, without that epoch) and no update."""
+    if agrees(answer.value, answer.want):
+        return
+    run = _read_run(answer.value)
+    try:
+        once = _read_run(answer.ask(answer.case.twin))
+    except (StudentError, Broken):
+        once = {**answer.want, "loss_history": [*answer.want["loss_history"], 0.0]}
+    if not agrees((run["w"], run["b"]), (np.asarray(once["w"], dtype=float), float(once["b"]))):
+        raise Broken("it changed w or b although epochs is 0: with no epoch to run, return the starting "
+                     "weights np.zeros(n) and 0.0.", "trains although epochs is 0")
+    if not agrees(run["loss_history"], once["loss_history"][:-1]):
+        raise Broken("with epochs = 0 the history should hold just the starting full-data MSE.",
+                     "history wrong for epochs = 0")
+    if run["n_updates"] != 0:
+        raise Broken("with epochs = 0 no update is made: n_updates is 0.", "n_updates wrong for epochs = 0")
+
+
+def _train_case(m: int, n: int, batch_size: int, lr: float, epochs: int, seed: int, when: str,
+                scale: float = 1.0, twin_epochs: int | None = None) -> Case:
+    X, y = _regression(m, n, scale)
+    twin = None
+    if twin_epochs is not None:
+        twin = Case((X, y, batch_size, lr, twin_epochs, seed))
+    return Case((X, y, batch_size, lr, epochs, seed), when=when, twin=twin)
+
+
+def _blow_up_run(m: int, n: int, batch_size: int, lr: float, seed: int, when: str) -> Case:
+    """A run whose full-data loss overflows to inf; the twin trains for exactly the epochs it runs.
+
+    lr is raised until some residual itself overflows when squared in the last epoch, so that every
+    way of writing the MSE (mean of squares, sum of squares / m, ...) turns inf in the same epoch."""
+    X, y = _regression(m, n, 3.0)
+    while True:
+        with np.errstate(over="ignore", invalid="ignore"):
+            run = ref.train_linear(X, y, batch_size, lr, 30, seed)
+            residual = X @ run["w"] + run["b"] - y
+        if np.max(np.abs(residual)) > 1e156 and len(run["loss_history"]) < 30:
+            break
+        lr *= 1.25
+    case = Case((X, y, batch_size, lr, 30, seed), when=when)
+    _EXACT_EPOCHS[id(case)] = Case((X, y, batch_size, lr, len(run["loss_history"]) - 1, seed), when=when)
+    return case
+
+
+_EXACT_EPOCHS: dict[int, Case] = {}
+"""Per blow-up case, the same run told to train for exactly the epochs it runs: asked only when the
+answer is wrong (not with the part's other cases), and kept here so that its id stays its own."""
+
+
+def _no_epochs(when: str) -> Case:
+    X, y = _regression(9, 2)
+    return Case((X, y, 4, 0.1, 0, 5), when=when, twin=Case((X, y, 4, 0.0, 1, 5)))
+
+
+TRAIN_WORKED = Case((X_DAYS, Y_DAYS, 400, 0.05, 1, 0),
+                    when="on the notebook's worked example, one full-batch epoch on the 400 days")
+TRAIN_RUNS = [_train_case(23, 3, 5, 0.05, 3, 7, "with mini-batches and a remainder"),
+              _train_case(24, 2, 6, 0.05, 3, 19, "with mini-batches that divide the data"),
+              _train_case(16, 2, 16, 0.1, 4, 11, "with the full batch"),
+              _train_case(12, 3, 1, 0.02, 2, 3, "with batches of one example (SGD)"),
+              _train_case(10, 2, 32, 0.1, 3, 23, "with a batch_size larger than the data")]
+TRAIN_BLOW_UPS = [_blow_up_run(18, 2, 4, 60.0, 4, "when a far too large lr makes the loss overflow"),
+                  _blow_up_run(10, 2, 1, 8.0, 8, "when a far too large lr makes the loss of SGD overflow")]
+TRAIN_NO_EPOCHS = [_no_epochs("when epochs is 0")]
+
+TRAIN_LINEAR = Part(7, "train_linear", points=6, reference=_once(ref.train_linear),
+                    helpers={"linear_mse_grad": ref.linear_mse_grad,
+                             "minibatch_indices": ref.minibatch_indices,
+                             "updates_per_epoch": ref.updates_per_epoch},
+                    params=("X", "y", "batch_size", "lr", "epochs", "seed"), clauses=[
+    Clause("C1", TYPE, "returns a dict: 'w' an (n,) numpy array, 'b' a float, 'loss_history' a list of "
+                       "floats, 'n_updates' an int", [TRAIN_WORKED, TRAIN_RUNS[0]], check=_run_type),
+    Clause("C2", LECTURE, "gives the worked example: one full-batch epoch from zero is one gradient step",
+           [TRAIN_WORKED], mistakes=_training_mistakes),
+    Clause("C3", MAIN, "trains from w = 0, b = 0 on the batches minibatch_indices(m, batch_size, seed + e) "
+                       "of epoch e, one update w = w - lr * dw, b = b - lr * db per batch, and records the "
+                       "full-data MSE before training and after every epoch", TRAIN_RUNS,
+           mistakes=_training_mistakes,
+           hint="for each epoch e: for idx in minibatch_indices(m, batch_size, seed + e): dw, db = "
+                "linear_mse_grad(X[idx], y[idx], w, b); w = w - lr * dw; b = b - lr * db; n_updates += 1; "
+                "then append the MSE on all of X and y"),
+    Clause("C4", RULE, "stops after the epoch whose full-data loss is NaN or inf: the history ends with "
+                       "it and n_updates counts the updates actually made", TRAIN_BLOW_UPS,
+           check=_stops_after_the_non_finite_epoch),
+    Clause("C5", RULE, "trains nothing when epochs is 0: w = 0, b = 0, the starting loss alone and "
+                       "n_updates = 0", TRAIN_NO_EPOCHS, check=_trains_nothing),
+    Clause("C6", UNCHANGED, "leaves X and y unchanged", [TRAIN_RUNS[0], TRAIN_BLOW_UPS[0]]),
+])
+
+
+PARTS = [LINEAR_MSE_GRAD, NUMERICAL_GRADIENT, GRADIENT_DESCENT, DIAGNOSE_LOSS_HISTORY, MINIBATCH_INDICES,
+         UPDATES_PER_EPOCH, TRAIN_LINEAR]
+globals().update(pytest_tests(PARTS))

@@ -235,9 +235,10 @@ def updates_per_epoch(n_samples: int, batch_size: int) -> int:
     """Weight updates in one pass over the data: ``ceil(n_samples / batch_size)``.
 
     The lecture's example: 10,000 samples in batches of 100 give 100 updates.
+    No samples make no batch, so ``updates_per_epoch(0, batch_size) == 0``.
     """
-    if n_samples < 1 or batch_size < 1:
-        raise ValueError("n_samples and batch_size must be positive")
+    if n_samples < 0 or batch_size < 1:
+        raise ValueError("n_samples must be non-negative and batch_size positive")
     return -(-n_samples // batch_size)
 
 

@@ -29,6 +29,13 @@ def catalogue(folder: str, prefix: str, key: str) -> list[tuple[str, dict]]:
     return out
 
 
+def declared_clauses(mutant: dict, part: str) -> list[str]:
+    """The clauses of ``part`` a mutant declares it breaks: a list for its own part, or, for a mutant
+    that also costs another part (an unfinished helper beside a part's own crash), a dict by part."""
+    clauses = mutant["clauses"]
+    return clauses.get(part, []) if isinstance(clauses, dict) else clauses
+
+
 def swapped_notebook(assignment: str, cell_id: str, source: str,
                      also: dict[str, str] | None = None) -> tuple[NotebookNode, Path]:
     """The source notebook of ``assignment`` with answer cell ``cell_id`` replaced by ``source``

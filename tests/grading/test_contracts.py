@@ -30,7 +30,7 @@ from nnfin.grading.checks.contract import (
     test_name as clause_test_name,
 )
 from nnfin.grading.checks.docsync import answer_docstring, declared_parts, with_contract
-from tests.grading.swap import catalogue
+from tests.grading.swap import catalogue, declared_clauses
 
 ASSIGNMENTS = [a for a in assignments() if declared_parts(a)]  # the assignments declared as contracts
 MUTANTS = catalogue("mutants", "m", "MUTANTS")
@@ -107,7 +107,8 @@ def test_every_clause_has_a_mutant_that_breaks_it_alone(assignment):
     missing = []
     for part in _parts(assignment):
         lecture = {c.id for c in part.clauses if c.kind == LECTURE}
-        mutants = [set(m["clauses"]) for a, m in MUTANTS if a == assignment and m["cell"] == part.name]
+        mutants = [set(declared_clauses(m, part.name)) for a, m in MUTANTS
+                   if a == assignment and m["cell"] == part.name]
         for clause in part.clauses:
             allowed = {clause.id} | (lecture if clause.kind != LECTURE else set())
             if not any(clause.id in broken and broken <= allowed for broken in mutants):
@@ -123,3 +124,23 @@ def test_docsync_rewrites_a_contract_section_in_place():
     assert docstring_clauses(answer_docstring(new, "mse")) == {c.id: c.text for c in part.clauses}
     assert "Hint: x." in new and "old" not in new
     assert with_contract(new, part) == new
+
+
+def test_a_value_message_names_the_part_of_a_tuple_or_dict_that_is_off():
+    import numpy as np
+
+    from nnfin.grading.checks.contract import same_values
+
+    def detail(got, want):
+        answer = type("A", (), {"value": got, "want": want, "case": None})()
+        try:
+            same_values()(answer)
+        except Exception as broken:  # noqa: BLE001 - Broken
+            return broken.detail
+        return None
+
+    assert detail((np.array([1.0, 2.0]), 0.5), (np.array([1.0, 2.0]), 0.25)).startswith(
+        "Its item 2 is off (relative error")
+    assert detail({"w": np.zeros(2), "b": 0.0, "h": [1.0, float("nan")]},
+                  {"w": np.zeros(2), "b": 0.0, "h": [1.0, 2.0]}).startswith("Its 'h' is off: it contains NaN")
+    assert detail((1.0, 3.0), (1.0, 2.0)).startswith("Its value is off")  # plain numbers: as before

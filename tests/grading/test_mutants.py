@@ -1,6 +1,7 @@
 """Known wrong answers lose exactly the points of the clauses they break, named, under every id.
 
-Each mutant in tests/mutants/ declares the clauses of its part it breaks (``clauses``); it must
+Each mutant in tests/mutants/ declares the clauses of its part it breaks (``clauses``, or a dict of
+them by part for a mutant that costs two parts); it must
 lose exactly their points (a main clause also takes the lecture clause it gates), keep every
 other part whole (a part that calls the wrong helper keeps its points, with a note), show the
 expected words, and score the same under five student ids (``stateful`` mutants, which keep state
@@ -14,7 +15,7 @@ import pytest
 from nnfin.grading.checks.contract import LECTURE, MAIN
 from nnfin.grading.checks.docsync import declared_parts
 from nnfin.grading.checks.runner import run_hidden_checks
-from tests.grading.swap import FIVE_IDS, catalogue, grade_under_ids, swapped_cells
+from tests.grading.swap import FIVE_IDS, catalogue, declared_clauses, grade_under_ids, swapped_cells
 
 MUTANTS = catalogue("mutants", "m", "MUTANTS")
 PARTS = {a: {p.grade_id: p for p in declared_parts(a)} for a in {a for a, _ in MUTANTS}}
@@ -47,7 +48,8 @@ def test_mutant_loses_exactly_its_clauses(assignment: str, mutant: dict) -> None
         if contract is None:
             continue
         broken = {c for c, held in part.clauses.items() if not held}
-        assert broken == set(mutant["clauses"]), f"{mutant['name']}: broke {sorted(broken)}: {part.messages}"
+        assert broken == set(declared_clauses(mutant, contract.name)), (
+            f"{mutant['name']}: broke {sorted(broken)}: {part.messages}")
         gated = {c.id for c in contract.clauses if c.kind == LECTURE} if any(
             contract.clause(c).kind == MAIN for c in broken) else set()
         lost = sum(contract.clause(c).points for c in broken | gated)

@@ -178,6 +178,11 @@ def test_updates_per_epoch():
     assert gd.updates_per_epoch(10, 3) == 4
     assert gd.updates_per_epoch(10, 10) == 1
     assert gd.updates_per_epoch(10, 1) == 10
+    assert gd.updates_per_epoch(0, 7) == 0  # no samples, no batch
+    with pytest.raises(ValueError):
+        gd.updates_per_epoch(-1, 7)
+    with pytest.raises(ValueError):
+        gd.updates_per_epoch(10, 0)
 
 
 @pytest.mark.parametrize("batch_size, lr", [(1, 0.01), (16, 0.05), (200, 0.1)])

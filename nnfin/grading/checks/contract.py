@@ -380,9 +380,9 @@ def _off_by(got: object, want: object) -> str:
         g = np.asarray(as_like(got, want), dtype=numerics.DTYPE)
         w = np.asarray(want, dtype=numerics.DTYPE)
     except (Uncomparable, TypeError, ValueError):
-        return ""
+        return _part_off(got, want)
     if g.shape != w.shape:
-        return ""
+        return _part_off(got, want)
     if not np.array_equal(np.isnan(g), np.isnan(w)):
         return ("it has a number where the answer is NaN (float('nan')), or NaN where the answer is a "
                 "number" if np.any(np.isnan(w)) else
@@ -394,6 +394,24 @@ def _off_by(got: object, want: object) -> str:
     if np.all(np.isfinite(g)) and g.size:
         return f"its value is off (relative error {numerics.relative_error(g, w):.1e})"
     return "its value is off"
+
+
+def _part_off(got: object, want: object) -> str:
+    """For a dict or a tuple of unlike parts (dw and db, w and the history): which part is off."""
+    if not isinstance(want, (dict, tuple, list)):
+        return ""
+    try:
+        got = as_like(got, want)
+    except Uncomparable:
+        return ""
+    for key, part in (want.items() if isinstance(want, dict) else enumerate(want)):
+        if not agrees(got[key], part):
+            name = repr(key) if isinstance(want, dict) else f"item {key + 1}"
+            detail = _off_by(got[key], part)
+            if detail.startswith("its value"):
+                return detail.replace("its value", f"its {name}", 1)
+            return f"its {name} is off" + (f": {detail}" if detail else "")
+    return ""
 
 
 def same_type(answer: Answer) -> None:
