@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> None:
         from nnfin.grading import collect
 
         root = args.root.resolve()
-        students = set(_selection(args).students or ()) or None
+        from nnfin.grading.selection import names
+
+        students = set(names(args.student) or ()) or None
         collect.main(root, args.assignment or assignments(root / "source"), args.update, students)
     elif args.command == "export":
         from nnfin.grading import publish

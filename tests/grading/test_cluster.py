@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,10 @@ def _mutant_class(root: Path, per_cell: int = 1) -> None:
 
 def test_jobs_and_results_travel_as_bytes():
     job = Job("ann", LOSSES, 7, [("c1", "x = 1"), ("c2", "assert x == 1")], {"returns.npz": b"\x00\xff"},
-              SubmissionLimits(cell_seconds=9), test_cells={"c2"})
+              SubmissionLimits(cell_seconds=9), test_cells={"c2"}, cell_names={"c1": "the mse cell"})
+    # every field of a Job is set away from its default, so a field the codec forgets fails here
+    defaults = Job("", "", 0, [], {})
+    assert [f.name for f in fields(Job) if getattr(job, f.name) == getattr(defaults, f.name)] == []
     data = jobcodec.encode_job(job, {"course code": "abc"}, unsandboxed=False)
     assert isinstance(data, bytes) and b"pickle" not in data
     back, environment, unsandboxed = jobcodec.decode_job(data)

@@ -31,6 +31,7 @@ def encode_job(job: Job, environment: dict, unsandboxed: bool = False) -> bytes:
         "files": {name: base64.b64encode(data).decode("ascii") for name, data in job.files.items()},
         "limits": asdict(job.limits),
         "test_cells": sorted(job.test_cells),
+        "cell_names": dict(job.cell_names),
     }
     return json.dumps(body).encode()
 
@@ -45,7 +46,8 @@ def decode_job(data: bytes) -> tuple[Job, dict, bool]:
               [(str(cell_id), str(source)) for cell_id, source in body["cells"]],
               {str(name): base64.b64decode(text) for name, text in body["files"].items()},
               SubmissionLimits(**{k: int(v) for k, v in body["limits"].items() if k in known}),
-              test_cells={str(c) for c in body["test_cells"]})
+              test_cells={str(c) for c in body["test_cells"]},
+              cell_names={str(k): str(v) for k, v in body.get("cell_names", {}).items()})
     return job, dict(body["environment"]), bool(body["unsandboxed"])
 
 
