@@ -108,7 +108,9 @@ class StudentSession:
         self.started = 0.0
         self.loaded_once = False
         self.timeouts: dict[str, int] = {}
+        self.unreadable: dict[str, str] = {}  # function -> the protocol error it caused: not asked again
         self.spent = False
+        self.unloadable = ""  # why the notebook cannot be loaded: running it again would only repeat it
 
     # -- life cycle -------------------------------------------------------
     def __enter__(self) -> StudentSession:
@@ -158,9 +160,13 @@ class StudentSession:
                 if exc.kind == "timeout" and self.budget_left() <= 0:
                     self._out_of_time(expected, current)
                     return
-                if current is None or exc.kind == "protocol":
+                if exc.kind == "protocol" and current is not None:  # that cell is skipped, as below
+                    return self._skip_and_reload(current, "sent the grader a message it could not read")
+                if current is None:
                     self._stop()
                     self.events.append(f"your code could not be loaded: {exc}")
+                    if exc.kind == "protocol":  # what it wrote, it would write again
+                        self.unloadable = f"your code could not be loaded: {exc}"
                     self.loaded_once = True
                     return
                 reason = (f"did not finish within {self.limits.cell_seconds} s (an endless loop?)"
@@ -239,6 +245,7 @@ class StudentSession:
     def _violation(self, what: str) -> None:
         self._stop()
         self.events.append(f"your code {what}; the rest of the notebook was not run")
+        self.unloadable = f"your code {what} while the notebook ran"
         self.loaded_once = True
 
     def _crash_reason(self) -> str:
@@ -308,6 +315,8 @@ class StudentSession:
                  helpers: Mapping[str, Callable[..., Any]] | None = None) -> dict:
         if self.spent or self.budget_left() <= 0:
             raise self._spend()
+        if self.child is None and self.unloadable:
+            raise StudentError("protocol", self.unloadable)
         if self.child is None:
             self.load()
             if self.child is None:
@@ -360,6 +369,8 @@ class StudentSession:
                    "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
         if helpers:
             request["helpers"] = sorted(helpers)
+        if name in self.unreadable:
+            raise StudentError("protocol", self.unreadable[name])
         if self.timeouts.get(name, 0) >= MAX_TIMEOUTS:
             raise StudentError("timeout", f"{name}() was not called again: it did not finish within "
                                f"{self.limits.call_seconds} s before (is there an endless loop?)")
@@ -370,6 +381,8 @@ class StudentSession:
                 raise self._spend() from None
             if exc.kind == "timeout":
                 self.timeouts[name] = self.timeouts.get(name, 0) + 1
+            if exc.kind == "protocol" and self.child is not None:  # the child disturbed this call
+                self.unreadable[name] = f"{name}() was not called again: {exc}"
             if exc.kind in ("timeout", "crash"):
                 self._stop()
                 words = self.limit_messages()
