@@ -227,7 +227,7 @@ class WarmWorker:
         self._send({"op": "clean"})
         reply = self._receive(60)
         if not reply.get("ok"):
-            raise WorkerError("the sandbox folders could not be emptied")
+            raise WorkerError("what the last submission left (files, IPC objects) could not be removed")
         if self.folders_used() > 0:
             raise WorkerError("the sandbox folders are not empty after cleaning")
         return hit

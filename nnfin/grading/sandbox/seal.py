@@ -41,11 +41,10 @@ def close_channel_at_fork(fd: int) -> None:
     """``fd`` (the grader's channel) is this process's alone: never inherited by exec, and
     replaced by /dev/null at once in any process forked from this one."""
     os.set_inheritable(fd, False)
+    null = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)  # opened now: at fork no limit can refuse it
 
     def forget() -> None:
-        null = os.open("/dev/null", os.O_RDWR)
         os.dup2(null, fd, inheritable=False)
-        os.close(null)
 
     os.register_at_fork(after_in_child=forget)
 
