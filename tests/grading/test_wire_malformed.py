@@ -136,3 +136,15 @@ def test_whatever_line_the_child_sends_the_session_answers_with_data_or_a_protoc
     finally:
         writer.join()
         session.close()
+
+
+def test_a_message_from_another_process_is_dropped_and_the_childs_own_is_read():
+    session = StudentSession(_Worker(), [Cell(0, "")], {}, SubmissionLimits())
+    ours, theirs = socket.socketpair()
+    session.child = ChildHandle(ours, None, None, inner_pid=7)
+    with theirs:
+        theirs.sendall(b'{"id": 1, "ok": false, "pid": 8}\n{"id": 1, "ok": true, "pid": 7}\n')
+        try:
+            assert session._read(5) == {"id": 1, "ok": True, "pid": 7}
+        finally:
+            session.close()

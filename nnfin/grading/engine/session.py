@@ -266,13 +266,13 @@ class StudentSession:
             raise StudentError("crash", "the Python process running your code stopped") from None
 
     def _read(self, timeout: float) -> dict:
-        """The child's next message; one from another process (a child of the student's code
-        that kept the channel somehow) is dropped, not held against the notebook."""
+        """The child's next message; one that says it comes from another process (a child of the
+        student's code that kept the channel somehow) is dropped, not held against the notebook."""
         deadline = time.monotonic() + timeout
         while True:
             message = self._read_any(deadline)
-            pid = self.child.inner_pid
-            if pid is None or message.get("pid") == pid:
+            pid, sender = self.child.inner_pid, message.get("pid", self.child.inner_pid)
+            if pid is None or sender == pid:
                 return message
 
     def _read_any(self, deadline: float) -> dict:
