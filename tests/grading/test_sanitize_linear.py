@@ -3,7 +3,7 @@
 A written answer of thousands of unsafe links (or handlers, or unclosed script tags) used to
 take quadratic time, holding the grader's main process for a minute. Growing each hostile
 input tenfold must grow the time about tenfold; quadratic work would grow it a hundredfold,
-so the bound (25x) is generous for a busy machine and still fails on quadratic code.
+so the bound (40x) is generous for a busy machine and still fails on quadratic code.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ HOSTILE = {  # a piece, and how many of them the small answer has (enough to tak
     "broken block html": (lambda i: "<div <", 5_000),
     "unclosed links": (lambda i: f"<a href='javascript:{i}'", 1_000),
 }
-GROWTH, RATIO = 10, 25
+GROWTH, RATIO = 10, 40
 
 
 def _seconds(make, n: int, salt: int) -> float:
