@@ -25,7 +25,7 @@ import pytest
 
 from nnfin.hub import accounts, processes
 from nnfin.hub.settings import HubSettings
-from tests.browser.conftest import browser_context  # noqa: F401  (the week in a browser reuses it)
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.makefile import run_make
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,6 +33,10 @@ PY = sys.executable
 ASSIGNMENT = "01_losses"
 INSTRUCTOR, STUDENT_PREFIX = "nnfint-grader", "nnfint-s"
 STUDENTS = accounts.student_names(STUDENT_PREFIX, 2)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium (runs in the normal test run)")
 
 
 @dataclass
@@ -126,3 +130,19 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
         accounts.remove([INSTRUCTOR, *STUDENTS])
         shutil.rmtree(shared, ignore_errors=True)
         assert not left, f"stopping the hub left processes {left} running"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium (as tests/browser), one fresh context per user so each has their own login."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent (`make setup` installs it with apt-get as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS,
+                                      timeout=30_000)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -9,12 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pwd
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from nnfin.grading import demo
+from tests.browser.test_course_day import (
+    ANSWER,
+    COMMENT,
+    LAB_SETTINGS,
+    SUM_NOT_MEAN,
+    WRITTEN,
+    _answered,
+    _page,
+    _shot,
+    _submission_id,
+)
 from tests.hub.client import HubUser
 from tests.hub.conftest import ASSIGNMENT, INSTRUCTOR, REPO, STUDENTS
 
@@ -48,7 +63,15 @@ def users(hub) -> dict[str, HubUser]:
 
 @pytest.fixture(scope="module")
 def handed_in(hub, users) -> Path:
-    """01_losses released; the first student fetches and submits it from their own server; graded."""
+    """The first student's submission in the exchange, collected and graded.
+
+    After the week in the browser it is there already; without a browser, the student fetches
+    and submits with nbgrader's commands in a kernel of their own server, and the instructor grades.
+    """
+    inbound = Path(hub.settings.exchange) / hub.settings.course_id / "inbound"
+    theirs = sorted(inbound.glob(f"{STUDENTS[0]}+*")) if inbound.exists() else []
+    if theirs and (hub.course / "gradebook.db").exists():
+        return theirs[-1]
     hub.make("release-assignment")
     first = users[STUDENTS[0]]
     out = first.run(f"import json, subprocess\n"
@@ -56,11 +79,185 @@ def handed_in(hub, users) -> Path:
                     f"                        text=True) for step in ('fetch_assignment', 'submit')]\n"
                     f"print(json.dumps([[s.returncode, s.stderr[-400:]] for s in steps]))\n")
     assert [code for code, _ in json.loads(out)] == [0, 0], out
-    [submission] = (Path(hub.settings.exchange) / hub.settings.course_id / "inbound").iterdir()
+    [submission] = inbound.glob(f"{STUDENTS[0]}+*")
     hub.make("collect")
     hub.make("grade")
     return submission
 
+
+
+
+# --- the week in a real browser ------------------------------------------------------------------
+
+MODEL, MISTAKE = STUDENTS  # the first hands in the model answers, the second a sum instead of a mean
+SCORES = {MODEL: "Score: 39.0 / 40.0", MISTAKE: "Score: 31.2 / 40.0"}  # 34 + 5 by hand; 34 - 2.8, no essay
+
+
+def _login(browser, hub, name: str, next_path: str = ""):
+    """A browser of its own for ``name``, logged in on the hub's login page with their password."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = _page(context)
+    page.set_default_timeout(60_000)
+    page.goto(f"{hub.url}/hub/login" + (f"?next={quote(next_path)}" if next_path else ""), wait_until="load")
+    page.fill("#username_input", name)
+    page.fill("#password_input", hub.logins[name])
+    page.click("#login_submit")
+    return context, page
+
+
+def _quiet_lab(name: str) -> None:
+    """No news from the internet and every cell rendered, in the student's own lab settings."""
+    entry = pwd.getpwnam(name)
+    settings = Path(entry.pw_dir) / ".jupyter"
+    for rel, text in LAB_SETTINGS.items():
+        path = settings / "lab" / "user-settings" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    for path in [settings, *settings.rglob("*")]:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def _assignments_tab(page) -> None:
+    """Nbgrader > Assignment List, the students' tab; the instructor's tools are not in the menu."""
+    page.locator("#jp-MainMenu").get_by_text("Nbgrader", exact=True).click()
+    menu = page.locator(".lm-Menu").last
+    menu.get_by_text("Assignment List", exact=True).wait_for()
+    items = menu.inner_text()
+    assert "Formgrader" not in items and "Create assignment" not in items and "Course List" not in items
+    menu.get_by_text("Assignment List", exact=True).click()
+    page.locator("#released_assignments_list").wait_for()
+
+
+def _formgrader_row(page):
+    row = page.locator("tr", has=page.get_by_text(ASSIGNMENT, exact=True))
+    row.first.wait_for()
+    return row.first
+
+
+def _modal_says(page, text: str) -> None:
+    modal = page.locator("#success-modal")
+    modal.get_by_text(text).wait_for(timeout=120_000)
+    modal.locator(".modal-footer button").first.click()
+    modal.wait_for(state="detached")
+
+
+@pytest.fixture(scope="module")
+def week(hub, users, browser) -> dict:
+    """Who is logged in where, kept across the week's steps (closed at the end)."""
+    state: dict = {}
+    yield state
+    for context, _ in state.values():
+        context.close()
+
+
+def test_week_1_release_fetch_validate_submit_in_the_browser(hub, users, browser, week):
+    """The instructor releases 01_losses in the formgrader; each student fetches, validates, submits."""
+    formgrader = f"/services/{hub.settings.course_id}/formgrader/manage_assignments"
+    week[INSTRUCTOR] = context, page = _login(browser, hub, INSTRUCTOR, formgrader)
+    row = _formgrader_row(page)
+    row.locator(".release a").click()
+    _modal_says(page, f"Successfully released '{ASSIGNMENT}'.")
+    _shot(page, "hub-1-instructor-released")
+
+    answers = {MODEL: {WRITTEN: ANSWER}, MISTAKE: {SUM_NOT_MEAN.cell: demo.wrong_answer(SUM_NOT_MEAN)}}
+    for name in STUDENTS:
+        _quiet_lab(name)
+        week[name] = context, page = _login(browser, hub, name)
+        page.locator("#jp-MainMenu").wait_for(timeout=180_000)  # the student's own server, started
+        assert f"/user/{name}/" in page.url
+        _assignments_tab(page)
+        page.locator("#released_assignments_list").get_by_role("button", name="Fetch").click()
+        fetched = page.locator("#fetched_assignments_list")
+        fetched.get_by_text(ASSIGNMENT).first.wait_for(timeout=120_000)
+        _shot(page, f"hub-2-{name}-fetched")
+
+        # the student's work, saved through their own server (as their editor saves it)
+        saved = users[name].api.put(f"{users[name].server}/api/contents/{ASSIGNMENT}/{NOTEBOOK}", timeout=60,
+                                    json={"type": "notebook", "format": "json",
+                                          "content": _answered(hub.course, answers[name])})
+        assert saved.status_code == 200, saved.text
+        page.goto(f"{hub.url}/user/{name}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}", wait_until="load")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+        try:  # JupyterLab may ask which kernel to start: the notebook's own
+            page.locator(".jp-Dialog").get_by_role("button", name="Select").click(timeout=10_000)
+        except PlaywrightTimeout:
+            pass
+        page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=180_000)
+        verdict = dialog.locator(".jp-Dialog-body")
+        verdict.get_by_text("Success!" if name == MODEL else "The following cell failed:").first.wait_for(
+            timeout=180_000)
+        assert ("Success! Your notebook passes all the tests." in verdict.inner_text()) == (name == MODEL)
+        _shot(page, f"hub-3-{name}-validated")
+        dialog.get_by_role("button").last.click()
+
+        _assignments_tab(page)
+        fetched = page.locator("#fetched_assignments_list")
+        fetched.get_by_role("button", name="Submit").first.click()
+        page.locator("#submitted_assignments_list .list_item").first.wait_for(timeout=120_000)
+        _shot(page, f"hub-4-{name}-submitted")
+    inbound = Path(hub.settings.exchange) / hub.settings.course_id / "inbound"
+    assert sorted(p.name.split("+")[0] for p in inbound.iterdir()) == sorted(STUDENTS)
+    assert {p.stat().st_uid for p in inbound.iterdir()} == {pwd.getpwnam(n).pw_uid for n in STUDENTS}
+
+
+def test_week_2_collect_grade_and_hand_grade_through_the_hub(hub, browser, week):
+    """Collect in the formgrader, `make grade`, the written answer graded in the formgrader via the hub."""
+    context, page = week[INSTRUCTOR]
+    page.goto(f"{hub.settings.service_url}/manage_assignments", wait_until="load")
+    _formgrader_row(page).locator(".collect a").click()
+    _modal_says(page, f"Successfully collected submissions of '{ASSIGNMENT}'.")
+    for name in STUDENTS:
+        assert (hub.course / "submitted" / name / ASSIGNMENT / NOTEBOOK).exists()
+    hub.make("grade")
+
+    submission = _submission_id(hub.course, MODEL)
+    page.goto(f"{hub.settings.service_url}/submissions/{submission}/", wait_until="load")
+    page.get_by_text(ANSWER[:40]).wait_for()
+    page.wait_for_function("() => window.formgrader && formgrader.grades.loaded "
+                           "&& formgrader.comments.loaded", timeout=60_000)
+    score, comment = page.locator(f"#{WRITTEN}"), page.locator(f"#{WRITTEN}-comment")
+    with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url
+                              and r.request.method == "PUT" and r.ok, timeout=60_000):
+        score.fill("5")
+        score.press("Tab")
+    with page.expect_response(lambda r: "/formgrader/api/comment/" in r.url
+                              and r.request.method == "PUT" and r.ok, timeout=60_000):
+        comment.fill(COMMENT)
+        comment.press("Tab")
+    score.scroll_into_view_if_needed()
+    _shot(page, "hub-5-instructor-graded")
+    hub.make("feedback")
+    hub.make("release-feedback")
+
+
+def test_week_3_each_student_fetches_their_own_feedback(hub, users, browser, week):
+    for name in STUDENTS:
+        context, page = week[name]
+        page.goto(f"{hub.url}/user/{name}/lab", wait_until="load")
+        page.locator("#jp-MainMenu").wait_for(timeout=120_000)
+        _assignments_tab(page)
+        submitted = page.locator("#submitted_assignments_list")
+        submitted.get_by_role("button", name="Fetch Feedback").first.click()
+        submitted.get_by_text("view feedback").first.wait_for(timeout=120_000)
+        _shot(page, f"hub-6-{name}-feedback-fetched")
+        listing = users[name].api.get(f"{users[name].server}/api/contents/{ASSIGNMENT}/feedback",
+                                      timeout=60).json()["content"]
+        [stamp] = [entry["name"] for entry in listing]
+        page.goto(f"{hub.url}/user/{name}/files/{ASSIGNMENT}/feedback/{stamp}/losses.html", wait_until="load")
+        text = page.inner_text("body")
+        assert SCORES[name] in text, text[:400]
+        other = MISTAKE if name == MODEL else MODEL
+        assert SCORES[other] not in text
+        if name == MODEL:
+            assert COMMENT in text
+        else:
+            assert "sum instead of a mean" in text and COMMENT not in text
+        _shot(page, f"hub-7-{name}-feedback")
+
+
+# --- what a student can reach --------------------------------------------------------------------
 
 def _probe(user: HubUser, attempts: list[tuple[str, str]]) -> dict[str, str]:
     return json.loads(user.run(PROBE % (attempts,)))
