@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -117,9 +116,9 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
     finally:
         left: list[int] = []
         if launcher is not None:
-            launcher.send_signal(signal.SIGTERM)  # what make hub-stop sends
+            subprocess.run([*cli, "stop", "--runtime", str(runtime)], timeout=180)  # make hub-stop
             try:
-                launcher.wait(timeout=120)
+                launcher.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 launcher.kill()
                 launcher.wait()
