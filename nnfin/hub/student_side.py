@@ -9,7 +9,8 @@ with only what a student needs: nbgrader, JupyterLab, jupyterhub-singleuser, num
 Each hub writes the students' configuration into a folder of that venv and points every
 server at it with JUPYTER_CONFIG_PATH: the course id and the shared exchange (so a student never
 meets ``Unwritable directory`` or another exchange), the instructor's extensions turned off
-(formgrader, create assignment, course list), and submissions private to their student.
+(formgrader, create assignment, course list), terminals that find nbgrader, and submissions
+private to their student.
 """
 
 from __future__ import annotations
@@ -112,8 +113,11 @@ def write_config(folder: Path, course_id: str, exchange: str) -> Path:
         STUDENT_NBGRADER_CONFIG.format(course_id=course_id, exchange=exchange))
     conf_d = folder / "jupyter_server_config.d"
     conf_d.mkdir(exist_ok=True)
-    (conf_d / "zz-nnfin-hub.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)}}, indent=1))
+    (conf_d / "zz-nnfin-hub.json").write_text(json.dumps({"ServerApp": {
+        "jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False),
+        # a terminal's login shell would reset PATH from /etc/profile (`nbgrader: command not
+        # found`); a plain bash keeps the server's PATH, the students' venv first
+        "terminado_settings": {"shell_command": ["/bin/bash"]}}}, indent=1))
     labconfig = folder / "labconfig"
     labconfig.mkdir(exist_ok=True)
     (labconfig / "page_config.json").write_text(json.dumps(

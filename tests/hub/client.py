@@ -85,3 +85,24 @@ class HubUser:
             self.api.delete(f"{self.server}/api/kernels/{kid}", timeout=30)
         assert error is None, f"{self.name}'s code failed:\n{error}"
         return "".join(out)
+
+    def terminal(self, command: str, timeout: float = 60) -> str:
+        """Type ``command`` into a new terminal of this user's server; what it printed."""
+        made = self.api.post(f"{self.server}/api/terminals", timeout=60)
+        assert made.status_code == 200, made.text
+        name = made.json()["name"]
+        ws_url = self.server.replace("http://", "ws://") + f"/terminals/websocket/{name}"
+        sock = websocket.create_connection(ws_url, header=[f"Authorization: token {self.token}"],
+                                           timeout=timeout)
+        marker = uuid.uuid4().hex
+        try:
+            sock.send(json.dumps(["stdin", f"{command}; echo {marker[:16]}''{marker[16:]}\r"]))
+            out = ""
+            while marker not in out:
+                kind, *data = json.loads(sock.recv())
+                if kind == "stdout":
+                    out += data[0]
+        finally:
+            sock.close()
+            self.api.delete(f"{self.server}/api/terminals/{name}", timeout=30)
+        return out.split(marker)[0]

@@ -287,6 +287,14 @@ def test_a_student_cannot_read_or_change_another_students_work(hub, users, hande
     assert not (handed_in / "planted.txt").exists()
 
 
+def test_a_students_terminal_finds_nbgrader_and_the_course(hub, users, handed_in):
+    """In a terminal of their server a student has nbgrader, and it knows the course's exchange."""
+    out = users[STUDENTS[1]].terminal("command -v nbgrader; nbgrader list 2>&1")
+    assert f"{hub.settings.student_prefix}/bin/nbgrader" in out, out
+    assert f"{hub.settings.course_id} {ASSIGNMENT}" in out, out  # released, fetchable
+    assert "Unwritable" not in out and "command not found" not in out, out
+
+
 def test_course_data_is_out_of_every_students_reach(hub, users, handed_in):
     """source/, grader_tests/, nnfin/reference/, the gradebook and autograded/: read, list, write."""
     course, student = hub.course, STUDENTS[0]
