@@ -113,11 +113,12 @@ def write_config(folder: Path, course_id: str, exchange: str) -> Path:
         STUDENT_NBGRADER_CONFIG.format(course_id=course_id, exchange=exchange))
     conf_d = folder / "jupyter_server_config.d"
     conf_d.mkdir(exist_ok=True)
-    (conf_d / "zz-nnfin-hub.json").write_text(json.dumps({"ServerApp": {
-        "jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False),
-        # a terminal's login shell would reset PATH from /etc/profile (`nbgrader: command not
-        # found`); a plain bash keeps the server's PATH, the students' venv first
-        "terminado_settings": {"shell_command": ["/bin/bash"]}}}, indent=1))
+    (conf_d / "zz-nnfin-hub.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)}}, indent=1))
+    # a terminal's login shell would reset PATH from /etc/profile (`nbgrader: command not found`);
+    # a plain bash keeps the server's PATH, the students' venv first
+    (folder / "jupyter_server_config.py").write_text(
+        'c = get_config()  # noqa: F821\nc.ServerApp.terminado_settings = {"shell_command": ["/bin/bash"]}\n')
     labconfig = folder / "labconfig"
     labconfig.mkdir(exist_ok=True)
     (labconfig / "page_config.json").write_text(json.dumps(
