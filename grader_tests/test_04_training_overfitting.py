@@ -65,46 +65,46 @@ ACTS = {"hidden_activation": "tanh", "output_activation": "linear"}
 
 
 def _int_problem(got: object, want: object, where: str = "") -> str | None:
-    """Why ``got`` holds no integer day indices where ``want`` (the reference) does, or None."""
-    if isinstance(want, np.ndarray) and want.dtype.kind in "iu":
-        if isinstance(got, np.ndarray) and got.dtype.kind not in "iu":
-            return (f"should hold integer day indices{where}, not values of dtype {got.dtype} "
-                    "(np.arange(n) gives integers; a float array cannot index the data)")
-        return None
-    if isinstance(want, (tuple, list)) and isinstance(got, (tuple, list)) and len(got) == len(want):
-        for i, (g, w) in enumerate(zip(got, want, strict=True)):
-            problem = _int_problem(g, w, f" (item {i + 1}{', ' + where.strip(' ()') if where else ''})")
-            if problem:
-                return problem
+    """Why the array ``got`` holds no integer day indices where ``want`` (the reference) does, or None."""
+    if want.dtype.kind in "iu" and isinstance(got, np.ndarray) and got.dtype.kind not in "iu":
+        return (f"should hold integer day indices{where}, not values of dtype {got.dtype} "
+                "(np.arange(n) gives integers; a float array cannot index the data)")
     return None
 
 
-def _index_problem(got: object, want: object, where: str = "") -> str | None:
+def _index_problem(got: object, want: object, labels: tuple = (), where: str = "") -> str | None:
     """Why ``got`` lacks the structure of ``want`` with 1-D integer arrays where it has index arrays
-    (of any length: how many days a block holds is a value rule's business), or None."""
+    (of any length: how many days a block holds is a value rule's business), or None. ``labels``
+    name the items level by level ("train_idx", or "split {}" filled with the item's number)."""
+    at = f" ({where})" if where else ""
     if isinstance(want, np.ndarray):
         if not isinstance(got, np.ndarray):
-            return type_problem(got, want, where)
+            return type_problem(got, want, at.strip())
         if got.ndim != 1:
-            at = f" {where}" if where else ""
             return f"should be a 1-D array of day indices{at}, not of shape {got.shape}"
-        return _int_problem(got, want, f" {where}" if where else "")
+        return _int_problem(got, want, at)
     if isinstance(want, (tuple, list)):
         if not isinstance(got, type(want)) or len(got) != len(want):
-            return type_problem(got, want, where)
+            return type_problem(got, want, at.strip())
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
-            problem = _index_problem(g, w, f"(item {i + 1}{', ' + where.strip('()') if where else ''})")
+            label = labels[0] if labels else "item {}"
+            name = label[i] if isinstance(label, tuple) else label.format(i + 1)
+            problem = _index_problem(g, w, labels[1:], f"{name} of {where}" if where else name)
             if problem:
                 return problem
         return None
-    return type_problem(got, want, where)
+    return type_problem(got, want, at.strip())
 
 
-def index_type(answer: Answer) -> None:
+def index_type(*labels: object) -> Check:
     """TYPE for index arrays: the reference's structure, 1-D integer arrays (of any length)."""
-    problem = _index_problem(answer.value, answer.want)
-    if problem:
-        raise Broken(f"its result {problem}.", "wrong return type or shape")
+
+    def check(answer: Answer) -> None:
+        problem = _index_problem(answer.value, answer.want, labels)
+        if problem:
+            raise Broken(f"its result {problem}.", "wrong return type or shape")
+
+    return check
 
 
 def _unreadable(answer: Answer, what: str) -> Broken:
@@ -231,7 +231,7 @@ SPLIT_DEFAULTS = [Case((n,), when="when only n is given", twin=Case((n, 0.6, 0.2
 CHRONOLOGICAL_SPLIT = Part(1, "chronological_split", points=4, reference=ref_splits.chronological_split,
                            clauses=[
     Clause("C1", TYPE, "returns a tuple (train_idx, val_idx, test_idx) of three 1-D integer numpy arrays",
-           [SPLIT_LECTURE, SPLIT_UP], check=index_type),
+           [SPLIT_LECTURE, SPLIT_UP], check=index_type(("train_idx", "val_idx", "test_idx"))),
     Clause("C2", LECTURE, "gives the notebook's split of 2,520 days with 60 % / 20 % / 20 %: 1512, 504 and "
                           "504 days", [SPLIT_LECTURE], mistakes=_size_mistakes),
     Clause("C3", MAIN, "has blocks of n_train = round(train_frac * n), n_val = round(val_frac * n) and "
@@ -410,7 +410,8 @@ WF_ALL = [WF_LECTURE, *WF_EXPANDING, *WF_ROLLING, *WF_SHORT]
 
 WALK_FORWARD_SPLITS = Part(2, "walk_forward_splits", points=6, reference=_walk_forward, clauses=[
     Clause("C1", TYPE, "returns a list of n_splits tuples (train_idx, test_idx) of 1-D integer numpy arrays",
-           [WF_LECTURE, WF_EXPANDING[0], WF_ROLLING[0]], check=index_type),
+           [WF_LECTURE, WF_EXPANDING[0], WF_ROLLING[0]],
+           check=index_type("split {}", ("train_idx", "test_idx"))),
     Clause("C2", LECTURE, "gives the notebook's worked example: 12 days, 3 windows of 2 days and a gap of 1 "
                           "train on days 0-4, 0-6 and 0-8", [WF_LECTURE], mistakes=_wf_mistakes),
     Clause("C3", MAIN, "has test windows of test_size days that cut the last n_splits * test_size days into "
