@@ -253,9 +253,8 @@ CHRONOLOGICAL_SPLIT = Part(1, "chronological_split", points=4, reference=ref_spl
 
 
 def _walk_forward(n, n_splits, test_size, gap=0, mode="expanding", train_size=None):
-    """The reference's splits; the notebook's contract ignores train_size in expanding mode."""
-    return ref_splits.walk_forward_splits(n, n_splits, test_size, gap=gap, mode=mode,
-                                          train_size=train_size if mode == "rolling" else None)
+    """The reference's splits (which ignore train_size in expanding mode, as the contract says)."""
+    return ref_splits.walk_forward_splits(n, n_splits, test_size, gap=gap, mode=mode, train_size=train_size)
 
 
 def _wf_variant(n, n_splits, test_size, gap=0, mode="expanding", train_size=None, mistake=None):
