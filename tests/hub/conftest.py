@@ -131,9 +131,13 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
         assert not left, f"stopping the hub left processes {left} running"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium (as tests/browser), one fresh context per user so each has their own login."""
+    """Debian's Chromium (as tests/browser), one fresh context per user so each has their own login.
+
+    Module-scoped: Playwright's sync API allows one instance per thread at a time, and the other
+    browser tests may run after these in the same worker.
+    """
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent (`make setup` installs it with apt-get as root)")
     from playwright.sync_api import sync_playwright
