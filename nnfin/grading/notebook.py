@@ -7,6 +7,10 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+# the release's "check my work" cell: it asks the check service (nnfin/check) about the saved
+# notebook, so the grader never runs it (a graded run has no service to ask)
+CHECK_CELL = "check_my_work"
+
 
 def nbgrader_meta(cell: NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
