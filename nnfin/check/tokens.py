@@ -73,3 +73,28 @@ def issue(root: Path, students: list[str], renew: bool = False) -> list[Path]:
 def students_of(root: Path) -> list[str]:
     """The students of ``submitted/`` (those the door lets in)."""
     return door.student_folders(root / "submitted").students
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``make check-tokens``: a token file per student of submitted/ (or of ``--students``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m nnfin.check.tokens", description=main.__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd())
+    parser.add_argument("--students", default="", help='names separated by spaces, e.g. "alice bob"')
+    parser.add_argument("--renew", action="store_true", help="replace tokens already issued")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    students = args.students.split() or students_of(root)
+    if not students:
+        raise SystemExit("no students: submitted/ holds no student folder; name them with "
+                         'STUDENTS="alice bob"')
+    for path in issue(root, students, renew=args.renew):
+        print(f"token for {path.stem}: {path}")
+    print(f"{len(students)} tokens; the service keeps only their hashes ({root / HASHES}). Give each "
+          "student their own file (e.g. as ~/.nnfin-check.token).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

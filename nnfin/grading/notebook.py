@@ -36,9 +36,9 @@ def without_magics(source: str) -> str:
 
 
 def student_code_cells(nb: NotebookNode) -> list[str]:
-    """Every code cell except the autograder tests, in order (the student's program)."""
+    """Every code cell except the autograder tests and the check cell, in order (the student's program)."""
     return [without_magics(c.source) for c in nb.cells
-            if c.cell_type == "code" and not is_test_cell(c)]
+            if c.cell_type == "code" and not is_test_cell(c) and grade_id(c) != CHECK_CELL]
 
 
 def read(path: str | Path) -> NotebookNode:
