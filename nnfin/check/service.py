@@ -39,6 +39,7 @@ from nnfin.grading import door, warmup
 from nnfin.grading.engine import pool
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
+from nnfin.grading.report import misconceptions as labels
 
 HOST = "127.0.0.1"
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,128}")
@@ -84,6 +85,7 @@ class CheckService:
         self.store = Store(root / STORE)
         self.limits = Limits(self.config, self.store, clock)
         self.queue: FairQueue[Ticket] = FairQueue()
+        self._own_pool = executor is None  # a pool passed in is its owner's to shut down
         if executor is None:
             warmup.require_sandbox(unsandboxed)
             executor = self._new_pool()
@@ -135,8 +137,10 @@ class CheckService:
             del self._tickets[key]
 
     def _dispatch(self) -> None:
+        """Whenever a worker is free, the fair queue's next check goes to it."""
         while not self._stop.is_set():
-            self._free.acquire()
+            if not self._free.acquire(timeout=0.5):
+                continue
             ticket = None
             while ticket is None and not self._stop.is_set():
                 ticket = self.queue.get(timeout=0.5)
@@ -146,7 +150,10 @@ class CheckService:
             self.dispatched.append(ticket.attempt)
             try:
                 future = self.executor.submit(grade_job, ticket.job)
-            except (BrokenProcessPool, RuntimeError):  # a worker died hard: a fresh pool, once
+            except (BrokenProcessPool, RuntimeError) as exc:  # a worker died hard: a fresh pool
+                if not self._own_pool:
+                    self._finish(ticket, _failed(exc))
+                    continue
                 self.executor = self._new_pool()
                 future = self.executor.submit(grade_job, ticket.job)
             future.add_done_callback(lambda f, t=ticket: self._finish(t, f))
@@ -162,7 +169,8 @@ class CheckService:
         seconds = time.perf_counter() - ticket.received
         if result.graded:
             parts = answer(result)
-            self.store.answered(ticket.attempt, seconds, parts)
+            self.store.answered(ticket.attempt, seconds, {gid: {**p, "mistakes": labels(p)}
+                                                          for gid, p in parts.items()})
             ticket.answer = {"assignment": ticket.assignment, "parts": parts, "seconds": round(seconds, 3),
                              "notes": list(dict.fromkeys(ticket.notes + result.problems)),
                              "checks_today": ticket.used_today, "daily_budget": ticket.budget,
@@ -179,7 +187,10 @@ class CheckService:
         self._stop.set()
         self.queue.close()
         self._dispatcher.join(timeout=5)
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        for _ in range(self.workers):  # the checks being graded are answered and logged first
+            self._free.acquire(timeout=self.submission_limits.notebook_seconds)
+        if self._own_pool:
+            self.executor.shutdown(wait=True, cancel_futures=True)
         self.store.close()
 
     # --- HTTP ----------------------------------------------------------------------------------
@@ -189,6 +200,12 @@ class CheckService:
         server.daemon_threads = True
         server.service = self  # type: ignore[attr-defined]
         return server
+
+
+def _failed(exc: BaseException) -> Future:
+    future: Future = Future()
+    future.set_exception(exc)
+    return future
 
 
 class Handler(BaseHTTPRequestHandler):
