@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from nnfin.check.service import CheckService
 from nnfin.grading import demo, notebook
 from nnfin.grading.engine import pool
 from nnfin.grading.engine.containment import SubmissionLimits
+from nnfin.grading.engine.grade import JobResult
 
 REPO = Path(__file__).resolve().parents[2]
 LOSSES = "01_losses"
@@ -52,6 +54,10 @@ class Running:
     url: str
     tokens: dict[str, str]
     clock: list[float]  # [now]: the limits' clock, moved by the tests
+    server: object = None
+
+    def stop(self) -> None:
+        stop(self.service, self.server)
 
     def request(self, method: str, path: str, body: bytes | None = None, token: str | None = None,
                 nonce: str | None = None, sent: float | None = None, headers: dict | None = None
@@ -74,21 +80,22 @@ class Running:
 
 
 @pytest.fixture
-def start(tmp_path, executor) -> Iterator:
+def start(tmp_path, request) -> Iterator:
     """start(config) -> a running service for students alice and bob on a fresh course copy."""
     running: list[tuple[CheckService, object]] = []
 
-    def _start(config: CheckConfig | None = None, root: Path | None = None,
+    def _start(config: CheckConfig | None = None, root: Path | None = None, workers: Executor | None = None,
                clock: list[float] | None = None) -> Running:
         root = root or course(tmp_path)
         config = config or CheckConfig(cooldown_seconds=0)
         issued = {p.stem: p.read_text().strip() for p in tokens.issue(root, ["alice", "bob", "carol", "dan"])}
         now = clock or [time.time()]
-        service = CheckService(root, config, executor=executor, limits=FAST, clock=lambda: now[0])
+        workers = workers or request.getfixturevalue("executor")
+        service = CheckService(root, config, executor=workers, limits=FAST, clock=lambda: now[0])
         server = service.serve(port=0)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
         running.append((service, server))
-        return Running(root, service, f"http://127.0.0.1:{server.server_address[1]}", issued, now)
+        return Running(root, service, f"http://127.0.0.1:{server.server_address[1]}", issued, now, server)
 
     yield _start
     for service, server in running:
@@ -96,6 +103,9 @@ def start(tmp_path, executor) -> Iterator:
 
 
 def stop(service: CheckService, server) -> None:
+    if getattr(server, "stopped", False):
+        return
+    server.stopped = True
     server.shutdown()
     server.server_close()
     service.queue.hold(False)
@@ -115,3 +125,24 @@ def with_cell(nb, gid: str, source: str):
 
 SUM_NOT_MEAN = ("import numpy as np\n\ndef mse(y_true, y_pred):\n"
                 "    return float(np.sum((np.asarray(y_true) - np.asarray(y_pred)) ** 2))\n")
+
+
+class Instant(Executor):
+    """Answers every check at once with the same parts (for tests of the queue, the limits and the store).
+
+    Records the order the checks reached it; ``slots()`` says how many workers it pretends to have.
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        self.workers, self.order = workers, []
+
+    def slots(self) -> int:
+        return self.workers
+
+    def submit(self, fn, job, *args, **kwargs) -> Future:
+        self.order.append(job.student)
+        future: Future = Future()
+        future.set_result(JobResult(job.student, job.assignment, job.seed, parts={
+            "test_mse": {"score": 4.0 if job.student != "bob" else 1.2, "max_score": 4.0, "messages": [],
+                         "mistakes": [] if job.student != "bob" else ["sum instead of a mean"]}}))
+        return future
