@@ -294,8 +294,8 @@ class Handler(BaseHTTPRequestHandler):
         student = self._student()
         claimed = query.get("student")
         if claimed is not None and claimed != student:
-            raise Problem(HTTPStatus.FORBIDDEN, f"this token is {door.shown(student)}'s, not "
-                          f"{door.shown(claimed)}'s: a check is always of the token's owner")
+            raise Problem(HTTPStatus.FORBIDDEN, f"this token belongs to {door.shown(student)}, not to "
+                          f"{door.shown(claimed)}: a check is always of the token's owner")
         self._fresh(student)
         name = query.get("notebook", "")
         assignment = self.service.course.assignment_of(query.get("assignment", ""), name)
