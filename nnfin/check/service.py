@@ -36,10 +36,10 @@ from nnfin.check.grade import Course, NotGradable, answer
 from nnfin.check.limits import Limits, Refusal
 from nnfin.check.store import STORE, Store
 from nnfin.grading import door, warmup
+from nnfin.grading.diagnosis import misconceptions as labels
 from nnfin.grading.engine import pool
 from nnfin.grading.engine.containment import SubmissionLimits
 from nnfin.grading.engine.grade import Job, JobResult, grade_job
-from nnfin.grading.report import misconceptions as labels
 
 HOST = "127.0.0.1"
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,128}")
