@@ -4,13 +4,14 @@
 token (``Authorization: Bearer``), a fresh nonce (``X-Check-Nonce``) and the client's
 time (``X-Check-Time``) queues a check and answers ``202 {"ticket", "position"}`` (with
 ``wait=1``: the answer itself); ``GET /check/<ticket>`` answers the position while it
-waits and the answer once graded. Identity comes only from the token; a ``student=``
-naming anyone else is refused. Everything is refused before it changes anything: no token
-or a wrong one, a replayed nonce, an unknown assignment, a body over the notebook budget
-(refused from its declared length, never read), anything that is not a notebook, a
-cooldown or a spent budget. An accepted check is logged in `store`; the gradebook is never
-opened. A dispatcher hands the fair queue's next check to the warm pool whenever a worker
-is free, so the pool grades at the batch engine's pace.
+waits and the answer once graded (``?wait=S``, a long poll: as soon as it is there, within
+S s). Identity comes only from the token; a ``student=`` naming anyone else is refused.
+Everything is refused before it changes anything: no token or a wrong one, a replayed
+nonce, an unknown assignment, a body over the notebook budget (refused from its declared
+length, never read), anything that is not a notebook, a cooldown or a spent budget. An
+accepted check is logged in `store`; the gradebook is never opened. A dispatcher hands
+the fair queue's next check to the warm pool whenever a worker is free, so the pool
+grades at the batch engine's pace.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ HOST = "127.0.0.1"
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 READ_TIMEOUT = 30.0  # seconds a client may take to send its request
 KEEP_TICKETS = 600.0  # seconds an answer stays fetchable
+LONG_POLL = 5.0  # seconds a GET /check/<ticket>?wait=S may wait for the answer
 
 
 @dataclass
@@ -172,6 +174,7 @@ class CheckService:
             self.store.answered(ticket.attempt, seconds, {gid: {**p, "mistakes": labels(p)}
                                                           for gid, p in parts.items()})
             ticket.answer = {"assignment": ticket.assignment, "parts": parts, "seconds": round(seconds, 3),
+                             "cells_seconds": round(result.cells_seconds, 3),
                              "notes": list(dict.fromkeys(ticket.notes + result.problems)),
                              "checks_today": ticket.used_today, "daily_budget": ticket.budget,
                              "cooldown_seconds": self.config.cooldown_seconds}
@@ -268,7 +271,7 @@ class Handler(BaseHTTPRequestHandler):
         return parts.path.rstrip("/") or "/", query
 
     def _get(self) -> tuple[HTTPStatus, dict]:
-        path, _ = self._query()
+        path, query = self._query()
         if path == "/health":
             return HTTPStatus.OK, {"ok": True, "waiting": len(self.service.queue),
                                    "workers": self.service.workers}
@@ -278,6 +281,11 @@ class Handler(BaseHTTPRequestHandler):
         ticket = self.service.ticket(path.removeprefix("/check/"), student)
         if ticket is None:
             raise Problem(HTTPStatus.NOT_FOUND, "no such check of yours (answers are kept for 10 minutes)")
+        try:  # a long poll: the answer as soon as it is there, else the place after at most LONG_POLL s
+            held = min(max(float(query.get("wait", 0)), 0.0), LONG_POLL)
+        except ValueError:
+            held = 0.0
+        ticket.done.wait(held)
         return self._result(ticket)
 
     def _result(self, ticket: Ticket) -> tuple[HTTPStatus, dict]:
