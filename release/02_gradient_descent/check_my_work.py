@@ -23,7 +23,7 @@ from pathlib import Path
 
 DEFAULT_URL = f"http://127.0.0.1:{os.environ.get('CHECK_PORT', '8765')}"
 TOKEN_FILE = Path.home() / ".nnfin-check.token"
-POLL = 0.25  # seconds between questions while a check waits in the queue
+POLL = 2  # seconds the service may hold each question while a check waits (a long poll)
 WAIT = 15 * 60  # seconds before giving up on one check
 START_HINT = ("no check service answers at {url}. On the course's machine the instructor starts it "
               "with `make check-service` (and hands out tokens with `make check-tokens`); "
@@ -85,9 +85,8 @@ def check(path: Path, token: str, url: str = DEFAULT_URL, assignment: str = "",
             on_wait(int(data.get("position") or 0))
         if time.monotonic() > deadline:
             raise Refused("the check took too long; try again later")
-        time.sleep(POLL)
         ticket = urllib.parse.quote(str(data["ticket"]), safe="")
-        status, data = _request("GET", f"{base}/check/{ticket}", token)
+        status, data = _request("GET", f"{base}/check/{ticket}?wait={POLL}", token)
     if status != 200:
         raise Refused(str(data.get("error") or f"the service answered HTTP {status}"))
     return data
