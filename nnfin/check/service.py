@@ -17,6 +17,7 @@ grades at the batch engine's pace.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import threading
@@ -79,8 +80,11 @@ class CheckService:
 
     def __init__(self, root: Path, config: settings.CheckConfig | None = None,
                  executor: Executor | None = None, limits: SubmissionLimits | None = None,
-                 clock=time.time, unsandboxed: bool = False) -> None:
+                 clock=time.time, unsandboxed: bool = False, identify=None) -> None:
         self.root = root
+        # who owns a token: the instructor's token files, or the hub (nnfin/check/hub.py)
+        self.identify = identify or (lambda token: tokens.identify(tokens.load(root), token))
+        self.prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "").rstrip("/") if identify else ""
         self.config = config or settings.load(root)
         self.submission_limits = limits or warmup.course_limits(root)
         self.course = Course(root, self.submission_limits)
@@ -259,7 +263,7 @@ class Handler(BaseHTTPRequestHandler):
         if not header or scheme.lower() not in ("bearer", "token") or not token.strip():
             raise Problem(HTTPStatus.UNAUTHORIZED, "no token: pass the token file your instructor gave you "
                           "(--token-file FILE)")
-        student = tokens.identify(tokens.load(self.service.root), token.strip())
+        student = self.service.identify(token.strip())
         if student is None:
             raise Problem(HTTPStatus.UNAUTHORIZED, "this token is not valid (mistyped, or renewed by your "
                           "instructor): ask for your current token file")
@@ -268,7 +272,10 @@ class Handler(BaseHTTPRequestHandler):
     def _query(self) -> tuple[str, dict[str, str]]:
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query, max_num_fields=10).items()}
-        return parts.path.rstrip("/") or "/", query
+        path = parts.path
+        if self.service.prefix and path.startswith(self.service.prefix + "/"):  # behind the hub's proxy
+            path = path[len(self.service.prefix):]
+        return path.rstrip("/") or "/", query
 
     def _get(self) -> tuple[HTTPStatus, dict]:
         path, query = self._query()
@@ -366,19 +373,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd())
     parser.add_argument("--port", type=int, default=None, help="default: CHECK_PORT, else 8765")
     parser.add_argument("--unsandboxed", action="store_true")
+    parser.add_argument("--hub", action="store_true", help="identify students through JupyterHub "
+                        "(as a hub-managed service: JUPYTERHUB_API_URL and JUPYTERHUB_API_TOKEN)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    identify = None
+    if args.hub:
+        from nnfin.check import hub
+
+        identify = hub.from_environment()
+        if identify is None:
+            print("check service not started: --hub needs JUPYTERHUB_API_URL and JUPYTERHUB_API_TOKEN "
+                  "(run it as a service of the hub)", file=sys.stderr)
+            return 1
     try:
-        service = CheckService(root, unsandboxed=args.unsandboxed)
+        service = CheckService(root, unsandboxed=args.unsandboxed, identify=identify)
     except SystemExit as exc:
         print(f"check service not started: {exc}", file=sys.stderr)
         return 1
     server = service.serve(port=args.port)
     host, port = server.server_address[:2]
-    held = len(tokens.load(root))
+    held = "students identified by the hub" if args.hub else f"{len(tokens.load(root))} tokens issued"
     print(f"Check my work: serving {', '.join(service.course.assignments)} on http://{host}:{port} "
           f"({service.workers} warm workers; one check per {service.config.cooldown_seconds:g} s and "
-          f"{service.config.daily_budget} a day per student and assignment; {held} tokens issued). "
+          f"{service.config.daily_budget} a day per student and assignment; {held}). "
           f"Attempts: {root / STORE}. Ctrl-C stops.", flush=True)
     try:
         server.serve_forever(poll_interval=0.5)

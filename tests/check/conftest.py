@@ -85,13 +85,14 @@ def start(tmp_path, request) -> Iterator:
     running: list[tuple[CheckService, object]] = []
 
     def _start(config: CheckConfig | None = None, root: Path | None = None, workers: Executor | None = None,
-               clock: list[float] | None = None) -> Running:
+               clock: list[float] | None = None, identify=None) -> Running:
         root = root or course(tmp_path)
         config = config or CheckConfig(cooldown_seconds=0)
         issued = {p.stem: p.read_text().strip() for p in tokens.issue(root, ["alice", "bob", "carol", "dan"])}
         now = clock or [time.time()]
         workers = workers or request.getfixturevalue("executor")
-        service = CheckService(root, config, executor=workers, limits=FAST, clock=lambda: now[0])
+        service = CheckService(root, config, executor=workers, limits=FAST, clock=lambda: now[0],
+                               identify=identify)
         server = service.serve(port=0)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
         running.append((service, server))
