@@ -39,8 +39,12 @@ class NoService(Exception):
 
 
 def token_of(token_file: str | os.PathLike | None) -> str:
-    """The token: from ``token_file``, else $NNFIN_CHECK_TOKEN_FILE, else ~/.nnfin-check.token."""
-    path = Path(token_file or os.environ.get("NNFIN_CHECK_TOKEN_FILE") or TOKEN_FILE).expanduser()
+    """The token: from ``token_file``, else $NNFIN_CHECK_TOKEN_FILE, else ~/.nnfin-check.token;
+    on a JupyterHub without one of those, the hub's token of this user's server."""
+    named = token_file or os.environ.get("NNFIN_CHECK_TOKEN_FILE")
+    if not named and not TOKEN_FILE.exists() and os.environ.get("JUPYTERHUB_API_TOKEN"):
+        return os.environ["JUPYTERHUB_API_TOKEN"]
+    path = Path(named or TOKEN_FILE).expanduser()
     try:
         token = path.read_text(encoding="utf-8").strip()
     except OSError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import tempfile
 import threading
 import time
 import urllib.error
@@ -39,7 +40,7 @@ def executor():
 
 
 def course(tmp: Path) -> Path:
-    root = tmp / "course"
+    root = Path(tempfile.mkdtemp(dir=tmp)) / "course"
     root.mkdir()
     for name in ("source", "release"):
         shutil.copytree(REPO / name, root / name)
@@ -134,8 +135,8 @@ class Instant(Executor):
     Records the order the checks reached it; ``slots()`` says how many workers it pretends to have.
     """
 
-    def __init__(self, workers: int = 2) -> None:
-        self.workers, self.order = workers, []
+    def __init__(self, workers: int = 2, graded: bool = True) -> None:
+        self.workers, self.order, self.graded = workers, [], graded
 
     def slots(self) -> int:
         return self.workers
@@ -145,5 +146,6 @@ class Instant(Executor):
         future: Future = Future()
         future.set_result(JobResult(job.student, job.assignment, job.seed, parts={
             "test_mse": {"score": 4.0 if job.student != "bob" else 1.2, "max_score": 4.0, "messages": [],
-                         "mistakes": [] if job.student != "bob" else ["sum instead of a mean"]}}))
+                         "mistakes": [] if job.student != "bob" else ["sum instead of a mean"]}},
+            graded=self.graded))
         return future

@@ -46,6 +46,21 @@ def test_the_daily_budget_counts_accepted_checks_per_assignment_and_renews_at_mi
     assert status == 200 and answer["checks_today"] == 1
 
 
+def test_a_check_the_grader_failed_on_costs_nothing_and_code_is_kept_only_when_asked(start):
+    run = start(CheckConfig(cooldown_seconds=60), workers=Instant(graded=False))
+    nb = answered(run.root)
+    status, failed = run.post("alice", nb)
+    assert status == 503 and "did not count" in failed["error"]
+    run.service.executor.graded = True
+    assert run.post("alice", nb)[0] == 200, "no cooldown after a check that did not count"
+    assert [(a.status, a.code) for a in Store(run.root / STORE).attempts()] == [("failed", None),
+                                                                               ("answered", None)]
+    kept = start(CheckConfig(cooldown_seconds=0, keep_code=True), workers=Instant())
+    assert kept.post("bob", nb)[0] == 200
+    [attempt] = Store(kept.root / STORE).attempts()
+    assert "def mse(y_true, y_pred):" in attempt.code and "### BEGIN SOLUTION" not in attempt.code
+
+
 def test_a_burst_is_served_round_robin_so_the_greedy_student_delays_no_one(start):
     """alice sends 8 checks before anyone else; bob, carol and dan each wait for one of hers at most."""
     workers = Instant()
