@@ -29,8 +29,11 @@ class NotGradable(Exception):
 
 
 def course_id(root: Path) -> str:
+    """The course id exactly as `make grade` reads it (nbgrader's), so the checks' seed is the same."""
+    from nbgrader.coursedir import CourseDirectory
+
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    return str(config.get("CourseDirectory", {}).get("course_id", "course"))
+    return CourseDirectory(config=config).course_id
 
 
 class Course:
