@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -365,6 +366,10 @@ class Handler(BaseHTTPRequestHandler):
         return b"".join(chunks)
 
 
+def _stop_serving(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """``make check-service``: serve in the foreground until Ctrl-C."""
     import argparse
@@ -393,11 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     server = service.serve(port=args.port)
     host, port = server.server_address[:2]
-    held = "students identified by the hub" if args.hub else f"{len(tokens.load(root))} tokens issued"
+    held = "students identified by the hub" if args.hub else f"tokens issued: {len(tokens.load(root))}"
     print(f"Check my work: serving {', '.join(service.course.assignments)} on http://{host}:{port} "
           f"({service.workers} warm workers; one check per {service.config.cooldown_seconds:g} s and "
           f"{service.config.daily_budget} a day per student and assignment; {held}). "
           f"Attempts: {root / STORE}. Ctrl-C stops.", flush=True)
+    signal.signal(signal.SIGTERM, _stop_serving)  # as Ctrl-C: the workers and sandboxes close too
     try:
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:

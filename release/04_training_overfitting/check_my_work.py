@@ -83,10 +83,12 @@ def check(path: Path, token: str, url: str = DEFAULT_URL, assignment: str = "",
         query["assignment"] = assignment
     base = url.rstrip("/")
     status, data = _request("POST", f"{base}/check?{urllib.parse.urlencode(query)}", token, raw)
-    deadline = time.monotonic() + WAIT
+    deadline, asked = time.monotonic() + WAIT, 0
     while status == 202 and "ticket" in data:
-        if on_wait is not None:
-            on_wait(int(data.get("position") or 0))
+        position = int(data.get("position") or 0)
+        if on_wait is not None and (asked or position > 1):  # place 1 at once means: graded now
+            on_wait(position)
+        asked += 1
         if time.monotonic() > deadline:
             raise Refused("the check took too long; try again later")
         ticket = urllib.parse.quote(str(data["ticket"]), safe="")
