@@ -98,8 +98,12 @@ class CheckService:
             executor = self._new_pool()
         self.executor = executor
         self.workers = pool.slots(executor) or 1
-        self._free = threading.Semaphore(self.workers)
+        # as `make grade`: two checks per worker handed out, so a worker never waits for the next one;
+        # a newcomer waits for at most these, however many checks anyone else sent
+        self.in_flight = 2 * self.workers
+        self._free = threading.Semaphore(self.in_flight)
         self._tickets: dict[str, Ticket] = {}
+        self._staging = threading.Lock()
         self._lock = threading.Lock()
         self.dispatched: list[int] = []  # attempt ids in the order they went to a worker
         self._stop = threading.Event()
@@ -113,7 +117,8 @@ class CheckService:
     def submit(self, student: str, assignment: str, raw: bytes) -> tuple[Ticket, int]:
         """Stage ``raw``, take a check of the student's limits, queue it: the ticket and its place."""
         try:
-            job, notes = self.course.job(student, assignment, raw)
+            with self._staging:  # one at a time: in a burst the first check is ready first, not last
+                job, notes = self.course.job(student, assignment, raw)
         except NotGradable as exc:
             raise Problem(HTTPStatus.UNPROCESSABLE_ENTITY, f"not checked: {exc}") from None
         code = "\n\n".join(source for _, source in job.cells) if self.config.keep_code else None
@@ -195,7 +200,7 @@ class CheckService:
         self._stop.set()
         self.queue.close()
         self._dispatcher.join(timeout=5)
-        for _ in range(self.workers):  # the checks being graded are answered and logged first
+        for _ in range(self.in_flight):  # the checks being graded are answered and logged first
             self._free.acquire(timeout=self.submission_limits.notebook_seconds)
         if self._own_pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
@@ -204,10 +209,14 @@ class CheckService:
     # --- HTTP ----------------------------------------------------------------------------------
     def serve(self, host: str = HOST, port: int | None = None) -> ThreadingHTTPServer:
         """A server bound to ``host`` (never anything but this machine by default); not yet serving."""
-        server = ThreadingHTTPServer((host, self.config.port if port is None else port), Handler)
+        server = _Server((host, self.config.port if port is None else port), Handler)
         server.daemon_threads = True
         server.service = self  # type: ignore[attr-defined]
         return server
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # a class's burst of checks waits to be accepted, not reset (default 5)
 
 
 def _failed(exc: BaseException) -> Future:

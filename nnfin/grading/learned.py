@@ -107,7 +107,7 @@ def _plot(assignment: str, entry: AssignmentLearning, names: dict[str, str]) -> 
     ax.set_xlabel("students who checked")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"{assignment}: checks until full marks")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize="small", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize="small", frameon=False)
     return img(png(fig), f"{assignment}: checks until full marks, per part")
 
 

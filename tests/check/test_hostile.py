@@ -69,8 +69,12 @@ def test_tokens_decide_who_checks_and_nothing_else_does(held):
     assert status == 403 and "belongs to 'alice', not to 'bob'" in body["error"]
     _nothing_changed(held)
     status, body = held.post("alice", held.nb, query="assignment=01_losses&student=alice")
-    assert status == 202
+    assert status == 202 and body["position"] == 1
     assert Store(held.root / STORE).attempts()[0].student == "alice"
+    ticket = f"/check/{body['ticket']}"
+    assert held.request("GET", ticket, token=held.tokens["bob"])[0] == 404, "not bob's to read"
+    assert held.request("GET", ticket, token=held.tokens["alice"]) == (202, {"ticket": body["ticket"],
+                                                                          "position": 1})
 
 
 def test_replays_stale_requests_and_unknown_assignments_are_refused(held):

@@ -12,7 +12,7 @@ import pytest
 from nnfin.check import client
 from nnfin.check.grade import course_id
 from nnfin.check.store import STORE, Store
-from nnfin.grading import pipeline
+from nnfin.grading import notebook, pipeline
 from nnfin.grading.engine.grade import grade_job
 from tests.check.conftest import FAST, LOSSES, SUM_NOT_MEAN, answered, with_cell
 from tests.grading.test_attacks import ATTACKS, CELL, TEST
@@ -103,3 +103,25 @@ def test_attacks_through_the_service_score_as_through_make_grade(start, executor
     assert answer["parts"][TEST]["score"] == 0
     assert {g: (p["score"], p["mistakes"]) for g, p in answer["parts"].items()} == {
         g: (p["score"], p["mistakes"]) for g, p in graded.parts.items()}
+
+
+def test_the_grader_never_runs_the_check_cell_and_the_release_ships_the_client(tmp_path):
+    from tests.check.conftest import REPO, course
+
+    root = course(tmp_path)
+    release = root / "release" / LOSSES
+    [check_cell] = [c for c in notebook.read(release / "losses.ipynb").cells
+                    if notebook.grade_id(c) == notebook.CHECK_CELL]
+    assert "check_my_work()" in check_cell.source
+    shipped = (release / "check_my_work.py").read_bytes()
+    assert shipped == (REPO / "nnfin" / "check" / "client.py").read_bytes()
+    for keep in (True, False):  # handed in with the cell, and with the cell deleted
+        nb = answered(root)
+        nb.cells = [c for c in nb.cells if keep or notebook.grade_id(c) != notebook.CHECK_CELL]
+        folder = root / "submitted" / f"s{keep}" / LOSSES
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / "losses.ipynb")
+        job, staged = pipeline.stage_job(folder, release, root / "staged" / str(keep), "c", FAST)
+        assert job is not None and not staged.problems, staged.problems
+        assert check_cell.source not in [source for _, source in job.cells]
+        assert len(job.cells) == len(notebook.student_code_cells(nb)) + len(notebook.test_cells(nb))
