@@ -44,7 +44,9 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def measure(cores: int, checks: int = 12, students: int = 20) -> list[str]:
+def measure(cores: int, checks: int = 12, students: int = 20, grade_seconds: float | None = None
+            ) -> list[str]:
+    """The service's lines; ``grade_seconds``: wall seconds per submission of `make grade` on all cores."""
     top = Path(tempfile.mkdtemp(prefix="nnfin-check-bench-"))
     root = top / "course"
     for name in ("source", "release"):
@@ -98,6 +100,9 @@ def measure(cores: int, checks: int = 12, students: int = 20) -> list[str]:
     ratio = engine_wall / burst_wall
     fair = max(first.values()) / burst_wall
     p95_beyond = _quantile(beyond, 0.95)
+    grade = ([f"  make grade --jobs {cores} above (the whole command, nbgrader's recording included, "
+              f"its assignments' mix): {1 / grade_seconds:.2f} submissions/s, the burst "
+              f"{n / burst_wall * grade_seconds:.2f} x that"] if grade_seconds else [])
     return [
         f"Check service ({cores} warm workers, {ASSIGNMENT} model answers over HTTP, no cooldown):",
         f"  single check, {checks} in a row: p50 {_quantile(latency, 0.5):.2f} s, "
@@ -110,6 +115,7 @@ def measure(cores: int, checks: int = 12, students: int = 20) -> list[str]:
         f"ratio {ratio:.2f} (target >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'MISSED'})",
         f"  fair share: every student's first answer within {100 * fair:.0f} % of the burst "
         f"(round-robin serves all first checks before any second: about 50 %)",
+        *grade,
     ]
 
 
