@@ -37,11 +37,29 @@ from nnfin.grading.engine.grade import grade_job
 ASSIGNMENT = "01_losses"
 TARGET_BEYOND_CELLS = 1.5
 TARGET_RATIO = 0.9
+ROUNDS = 2
 
 
 def _quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def _burst(path: Path, token: dict[str, str], url: str, senders: list[str]) -> tuple[float, float]:
+    """Every sender's check at once: the wall time, and when the last first answer came (share of it)."""
+    first: dict[str, float] = {}
+    lock = threading.Lock()
+    started = time.perf_counter()
+
+    def one(student: str) -> None:
+        client.check(path, token[student], url)
+        with lock:
+            first.setdefault(student, time.perf_counter() - started)
+
+    with ThreadPoolExecutor(len(senders)) as burst:
+        list(burst.map(one, senders))
+    wall = time.perf_counter() - started
+    return wall, max(first.values()) / wall
 
 
 def measure(cores: int, checks: int = 12, students: int = 20, grade_seconds: float | None = None
@@ -73,23 +91,18 @@ def measure(cores: int, checks: int = 12, students: int = 20, grade_seconds: flo
             answer = client.check(path, token[names[0]], url)
             latency.append(time.perf_counter() - started)
             beyond.append(latency[-1] - answer["cells_seconds"])
-        first: dict[str, float] = {}
-        lock = threading.Lock()
-
-        def one(student: str) -> None:
-            client.check(path, token[student], url)
-            with lock:
-                first.setdefault(student, time.perf_counter() - started)
-
         senders = [s for s in names for _ in range(2)]
-        started = time.perf_counter()
-        with ThreadPoolExecutor(len(senders)) as burst:
-            list(burst.map(one, senders))
-        burst_wall = time.perf_counter() - started
         raw = path.read_bytes()
-        started = time.perf_counter()  # staged and handed out one by one, as `make grade` does
-        wait([executor.submit(grade_job, service.course.job(s, ASSIGNMENT, raw)[0]) for s in senders])
-        engine_wall = time.perf_counter() - started
+        bursts, engines, fairs = [], [], []
+        for _ in range(ROUNDS):  # alternated, best of each: a shared machine's load drifts hit both alike
+            wall, fair = _burst(path, token, url, senders)
+            bursts.append(wall)
+            fairs.append(fair)
+            started = time.perf_counter()  # staged and handed out one by one, as `make grade` does
+            wait([executor.submit(grade_job, service.course.job(s, ASSIGNMENT, raw)[0]) for s in senders])
+            engines.append(time.perf_counter() - started)
+        burst_wall, engine_wall = min(bursts), min(engines)
+        fair = fairs[bursts.index(burst_wall)]
     finally:
         server.shutdown()
         server.server_close()
@@ -98,7 +111,6 @@ def measure(cores: int, checks: int = 12, students: int = 20, grade_seconds: flo
         shutil.rmtree(top, ignore_errors=True)
     n = len(senders)
     ratio = engine_wall / burst_wall
-    fair = max(first.values()) / burst_wall
     p95_beyond = _quantile(beyond, 0.95)
     grade = ([f"  make grade --jobs {cores} above (the whole command, nbgrader's recording included, "
               f"its assignments' mix): {1 / grade_seconds:.2f} submissions/s, the burst "
@@ -109,7 +121,8 @@ def measure(cores: int, checks: int = 12, students: int = 20, grade_seconds: flo
         f"p95 {_quantile(latency, 0.95):.2f} s; beyond the notebook's own cells: "
         f"p50 {_quantile(beyond, 0.5):.2f} s, p95 {_quantile(beyond, 0.95):.2f} s "
         f"(target <= {TARGET_BEYOND_CELLS} s: {'met' if p95_beyond <= TARGET_BEYOND_CELLS else 'MISSED'})",
-        f"  burst, {n} checks from {students} students at once: {burst_wall:.1f} s, "
+        f"  burst, {n} checks from {students} students at once (best of {ROUNDS}, alternated with the "
+        f"engine's): {burst_wall:.1f} s, "
         f"{n / burst_wall:.2f} checks/s; "
         f"the batch engine on the same {n} jobs: {engine_wall:.1f} s, {n / engine_wall:.2f}/s; "
         f"ratio {ratio:.2f} (target >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'MISSED'})",

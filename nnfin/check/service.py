@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import uuid
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -104,6 +104,9 @@ class CheckService:
         self._free = threading.Semaphore(self.in_flight)
         self._tickets: dict[str, Ticket] = {}
         self._staging = threading.Lock()
+        # answers are logged and handed back here, never in the pool's own thread, which meanwhile
+        # feeds the workers their next checks
+        self._finisher = ThreadPoolExecutor(1, thread_name_prefix="check-finish")
         self._lock = threading.Lock()
         self.dispatched: list[int] = []  # attempt ids in the order they went to a worker
         self._stop = threading.Event()
@@ -168,7 +171,7 @@ class CheckService:
                     continue
                 self.executor = self._new_pool()
                 future = self.executor.submit(grade_job, ticket.job)
-            future.add_done_callback(lambda f, t=ticket: self._finish(t, f))
+            future.add_done_callback(lambda f, t=ticket: self._finisher.submit(self._finish, t, f))
 
     def _finish(self, ticket: Ticket, future: Future) -> None:
         try:
@@ -202,6 +205,7 @@ class CheckService:
         self._dispatcher.join(timeout=5)
         for _ in range(self.in_flight):  # the checks being graded are answered and logged first
             self._free.acquire(timeout=self.submission_limits.notebook_seconds)
+        self._finisher.shutdown(wait=True)
         if self._own_pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
         self.store.close()

@@ -54,6 +54,9 @@ class Store:
         self.lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL sync: a crash or restart of the service loses nothing; only a power cut may
+        # lose the last checks, and no check waits for the disk
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
