@@ -30,7 +30,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
 .PHONY: setup release check-release grade demo test lint clean help bench \
-        lab release-assignment collect feedback release-feedback export check-tokens check-service
+        lab release-assignment collect feedback release-feedback export check-tokens check-service hub hub-users hub-env hub-stop
 
 help:
 	@echo "make demo   - set up, build release/, grade the demo class, print where to look"
@@ -46,6 +46,10 @@ help:
 	@echo "Check my work (formative checks before the deadline; see README):"
 	@echo "  make check-tokens        - a token per student of submitted/ (STUDENTS=\"a b\"; RENEW=1 replaces)"
 	@echo "  make check-service       - serve the checks on 127.0.0.1:\$$CHECK_PORT (8765) in the foreground"
+	@echo "A class on JupyterHub on this machine (as root; see the README):"
+	@echo "  make hub-users  - the system users: HUB_INSTRUCTOR (instructor) and HUB_STUDENTS (2) students"
+	@echo "  make hub        - JupyterHub on 127.0.0.1:HUB_PORT (8000), formgrader as a service; Ctrl-C stops it"
+	@echo "  make hub-stop   - stop a hub started in another shell (everything it started)"
 	@echo "make release / make lint / make clean"
 	@echo "make bench  - time plain nbgrader vs our grader on a class of model answers (BENCH_ARGS=\"--students 2\")"
 
@@ -149,6 +153,36 @@ check-tokens: setup
 check-service: setup
 	$(PY) -m nnfin.check.service --root "$(COURSE)" --port "$(CHECK_PORT)" \
 	  $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsandboxed)
+
+# A class on JupyterHub on this machine, as root (nnfin/hub/): real accounts, each server under
+# its own uid, the formgrader as the course's hub service, a shared exchange.
+HUB_INSTRUCTOR ?= instructor
+HUB_STUDENTS ?= 2
+HUB_STUDENT_PREFIX ?= student
+HUB_PORT ?= 8000
+HUB_EXCHANGE ?= /srv/nbgrader/exchange
+# the students' Python: a venv every account can run, outside the course (whose venv may sit under
+# /root and imports the reference package)
+HUB_ENV ?= /opt/nnfin-hub
+HUB_RUNTIME := $(CURDIR)/build/hub
+HUB_ACCOUNTS = --runtime "$(HUB_RUNTIME)" --instructor "$(HUB_INSTRUCTOR)" --students "$(HUB_STUDENTS)" \
+	--student-prefix "$(HUB_STUDENT_PREFIX)"
+
+$(HUB_ENV)/.installed: constraints.txt | $(STAMP)
+	$(PY) -m nnfin.hub.student_side "$(HUB_ENV)" constraints.txt "$(PYTHON)"
+	@touch $@
+
+hub-env: setup $(HUB_ENV)/.installed
+
+hub-users: setup
+	$(PY) -m nnfin.hub.serve users $(HUB_ACCOUNTS)
+
+hub: setup hub-env
+	$(PY) -m nnfin.hub.serve serve $(HUB_ACCOUNTS) --course "$(COURSE)" --exchange "$(HUB_EXCHANGE)" \
+	  --student-prefix-dir "$(HUB_ENV)" --port "$(HUB_PORT)"
+
+hub-stop:
+	$(PY) -m nnfin.hub.serve stop --runtime "$(HUB_RUNTIME)"
 
 lint: setup
 	$(VENV)/bin/ruff check .

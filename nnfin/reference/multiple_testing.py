@@ -81,6 +81,22 @@ def _in_and_out_of_sample(
     return _annualised_sharpe(pnl[:, :split]), _annualised_sharpe(pnl[:, split:])
 
 
+def best_of_n_sharpe(
+    returns: ArrayLike, positions: ArrayLike, split_day: int
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """The in-sample winner among given strategies: (best, in_sample, out_of_sample).
+
+    ``positions`` (N, n_days) times ``returns`` (n_days,) is each strategy's daily P&L; days
+    before ``split_day`` are in sample. ``best`` is the first index of the highest in-sample
+    Sharpe ratio (``np.argmax``: the earliest of tied strategies), chosen without looking at
+    the out-of-sample days.
+    """
+    r = as_float_array(returns)
+    p = as_float_array(positions)
+    is_sharpe, oos_sharpe = _in_and_out_of_sample(p, r, int(split_day))
+    return int(np.argmax(is_sharpe)), is_sharpe, oos_sharpe
+
+
 def best_of_n(
     returns: ArrayLike,
     n_strategies: int,

@@ -74,7 +74,8 @@ def walk_forward_splits(
     the ``gap`` points in between are dropped, so features or labels that
     span several days cannot leak from the test window into training.
 
-    * ``mode="expanding"``: train on everything from 0 up to ``s - gap``.
+    * ``mode="expanding"``: train on everything from 0 up to ``s - gap``
+      (``train_size`` is ignored, as the notebook's contract says).
     * ``mode="rolling"``: train on the last ``train_size`` of those points
       only (fewer for the first windows if not that many exist yet), which
       forgets old regimes.
@@ -88,11 +89,7 @@ def walk_forward_splits(
     test_size = _check_count("test_size", test_size, 1)
     gap = _check_count("gap", gap, 0)
     if mode == "expanding":
-        if train_size is not None:
-            raise ValueError(
-                "train_size only applies to mode='rolling'; expanding windows "
-                "always start at 0"
-            )
+        train_size = None  # an expanding window always starts at 0, whatever train_size says
     elif mode == "rolling":
         if train_size is None:
             raise ValueError("mode='rolling' needs a train_size")

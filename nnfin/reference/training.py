@@ -43,6 +43,36 @@ def _rows_to_columns(X: ArrayLike, y: ArrayLike, name: str) -> tuple[np.ndarray,
     return X_arr.T.copy(), y_arr.reshape(1, -1)
 
 
+def train_epoch(
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    epoch: int,
+    hidden_activation: str = "tanh",
+    output_activation: str = "linear",
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """One epoch of mini-batch gradient descent on columns ``X`` (n, m) and ``y`` (1, m).
+
+    The examples are visited in the order ``np.random.default_rng([seed, epoch]).permutation(m)``,
+    cut into batches of ``batch_size`` (the last may be smaller); each batch updates every
+    parameter by ``- lr`` times its batch-mean gradient before the next batch is computed.
+    Returns new lists of new arrays (new_weights, new_biases); the inputs stay unchanged.
+    """
+    acts = {"hidden_activation": hidden_activation, "output_activation": output_activation}
+    weights, biases = list(weights), list(biases)
+    m = np.shape(X)[1]
+    order = np.random.default_rng([seed, epoch]).permutation(m)
+    for start in range(0, m, int(batch_size)):
+        batch = order[start : start + int(batch_size)]
+        _, dWs, dbs = backprop.loss_and_gradients(weights, biases, X[:, batch], y[:, batch], **acts)
+        weights, biases = backprop.sgd_update(weights, biases, dWs, dbs, lr)
+    return [np.array(W, dtype=DTYPE) for W in weights], [np.array(b, dtype=DTYPE) for b in biases]
+
+
 def train_mlp(
     X_train: ArrayLike,
     y_train: ArrayLike,
@@ -95,7 +125,6 @@ def train_mlp(
         raise ValueError(f"need epochs >= 0 and batch_size >= 1, got {epochs} and {batch_size}")
     seed = DEFAULT_SEED if seed is None else int(seed)
     acts = {"hidden_activation": hidden_activation, "output_activation": output_activation}
-    m = Xt.shape[1]
 
     def losses(ws: list[np.ndarray], bs: list[np.ndarray]) -> tuple[float, float]:
         return (
@@ -109,13 +138,7 @@ def train_mlp(
     best = (weights, biases)
     for epoch in range(int(epochs) + 1):
         if epoch > 0:
-            order = np.random.default_rng([seed, epoch]).permutation(m)
-            for start in range(0, m, int(batch_size)):
-                batch = order[start : start + int(batch_size)]
-                _, dWs, dbs = backprop.loss_and_gradients(
-                    weights, biases, Xt[:, batch], yt[:, batch], **acts
-                )
-                weights, biases = backprop.sgd_update(weights, biases, dWs, dbs, lr)
+            weights, biases = train_epoch(weights, biases, Xt, yt, lr, int(batch_size), seed, epoch, **acts)
         train_loss, val_loss = losses(weights, biases)
         train_curve.append(train_loss)
         val_curve.append(val_loss)

@@ -150,4 +150,72 @@ def best_of_n_sharpe(returns, positions, split_day):
             best = j
     return best, sr_in, sr_out
 '''},
+    # ------------------------------------------------------------ more styles (issue [9])
+    {"cell": "chronological_split", "name": "np.rint and numpy int sizes", "source": '''
+def chronological_split(n, train_frac=0.6, val_frac=0.2):
+    n_train = np.rint(train_frac * n).astype(np.int64)
+    n_val = np.rint(val_frac * n).astype(np.int64)
+    idx = np.arange(n, dtype=np.int64)
+    return idx[:n_train], idx[n_train:n_train + n_val], idx[n_train + n_val:]
+'''},
+    {"cell": "walk_forward_splits", "name": "while loop, train_size dropped explicitly in expanding mode", "source": '''
+def walk_forward_splits(n, n_splits, test_size, gap=0, mode="expanding", train_size=None):
+    if mode == "expanding":
+        train_size = None
+    elif mode != "rolling" or train_size is None:
+        raise ValueError("rolling mode needs a train_size")
+    splits, start = [], n - n_splits * test_size
+    while start < n:
+        stop = start - gap
+        first = 0 if train_size is None else max(0, stop - train_size)
+        splits.append((np.array(list(range(first, stop)), dtype=int),
+                       np.array(list(range(start, start + test_size)), dtype=int)))
+        start += test_size
+    return splits
+'''},
+    {"cell": "train_epoch", "name": "own step helper and np.take for the batch columns", "source": '''
+def _step(params, grads, lr):
+    return [p - lr * g for p, g in zip(params, grads)]
+
+
+def train_epoch(weights, biases, X, y, lr, batch_size, seed, epoch):
+    m = X.shape[1]
+    order = np.random.default_rng([seed, epoch]).permutation(m)
+    ws, bs = [W.copy() for W in weights], [b.copy() for b in biases]
+    n_batches = -(-m // batch_size)
+    for k in range(n_batches):
+        batch = order[k * batch_size:(k + 1) * batch_size]
+        _, cache = mlp_forward(ws, bs, np.take(X, batch, axis=1))
+        dWs, dbs = mlp_backward(ws, cache, np.take(y, batch, axis=1))
+        ws, bs = _step(ws, dWs, lr), _step(bs, dbs, lr)
+    return ws, bs
+'''},
+    {"cell": "early_stopping", "name": "stop first, then np.argmin of the epochs up to it (numpy ints)", "source": '''
+def early_stopping(val_losses, patience):
+    losses = np.array(val_losses, dtype=float)
+    stop, best_loss, best = len(losses) - 1, np.inf, 0
+    for epoch, loss in enumerate(losses):
+        if loss < best_loss:
+            best_loss, best = loss, epoch
+        if epoch - best >= patience:
+            stop = epoch
+            break
+    return np.argmin(losses[:stop + 1]), np.int64(stop)
+'''},
+    {"cell": "sharpe_ratio", "name": "np.mean / np.std on whatever it is given, tolerance guard", "source": '''
+def sharpe_ratio(daily_returns):
+    sd = np.std(daily_returns, ddof=1)
+    if np.ptp(daily_returns) == 0 or sd < 1e-15:
+        return 0.0
+    return np.mean(daily_returns) / sd * np.sqrt(TRADING_DAYS)
+'''},
+    {"cell": "best_of_n_sharpe", "name": "einsum P&L and max(range, key=...) for the first of the ties", "source": '''
+def best_of_n_sharpe(returns, positions, split_day):
+    pnl = np.einsum("jt,t->jt", positions, returns)
+    def ratios(block):
+        return block.mean(axis=1) / block.std(axis=1, ddof=1) * math.sqrt(252)
+    in_sample, out_of_sample = ratios(pnl[:, :split_day]), ratios(pnl[:, split_day:])
+    best = max(range(len(in_sample)), key=lambda j: in_sample[j])
+    return best, in_sample, out_of_sample
+'''},
 ]

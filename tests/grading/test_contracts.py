@@ -32,8 +32,14 @@ from nnfin.grading.checks.contract import (
 from nnfin.grading.checks.docsync import answer_docstring, declared_parts, with_contract
 from tests.grading.swap import catalogue, declared_clauses
 
-ASSIGNMENTS = [a for a in assignments() if declared_parts(a)]  # the assignments declared as contracts
+ASSIGNMENTS = assignments()  # every assignment declares its checks as contracts
 MUTANTS = catalogue("mutants", "m", "MUTANTS")
+
+
+def test_every_assignment_declares_its_parts():
+    assert ASSIGNMENTS, "no assignments found"
+    for assignment in ASSIGNMENTS:
+        assert declared_parts(assignment), f"{assignment}: its hidden checks declare no contracts (PARTS)"
 
 
 def _notebook(assignment: str):
@@ -111,6 +117,8 @@ def test_every_clause_has_a_mutant_that_breaks_it_alone(assignment):
                    if a == assignment and m["cell"] == part.name]
         for clause in part.clauses:
             allowed = {clause.id} | (lecture if clause.kind != LECTURE else set())
+            if clause.whole_part:  # breaking it costs every rule of its part
+                allowed = {c.id for c in part.clauses}
             if not any(clause.id in broken and broken <= allowed for broken in mutants):
                 missing.append(f"{part.name}:{clause.id}")
     assert not missing, f"clauses without a mutant that breaks them alone: {missing}"

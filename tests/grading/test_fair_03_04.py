@@ -77,7 +77,8 @@ def test_best_of_n_keeps_its_points_when_only_the_students_sharpe_ratio_is_wrong
     assert set(losers) == {"test_sharpe_ratio"}, losers
     assert "ddof=1" in " ".join(report.parts["test_sharpe_ratio"].messages)
     notes = " ".join(report.parts["test_best_of_n_sharpe"].messages)
-    assert "sharpe_ratio(), which is not right" in notes and "keeps its points" in notes, notes
+    assert "keeps the points" in notes and "your sharpe_ratio()" in notes, notes
+    assert "Fix that part first" in notes, notes
 
 
 def test_a_wrong_sigmoid_prime_is_charged_once_and_its_callers_say_why():

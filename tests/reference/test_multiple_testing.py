@@ -100,3 +100,17 @@ def test_bad_arguments(returns, kwargs):
         best_of_n(returns, **args)
     with pytest.raises(ValueError):
         best_of_n(np.zeros((2, 10)), 3)
+
+
+def test_best_of_n_sharpe_agrees_with_best_of_n_and_takes_the_first_of_ties():
+    from nnfin.reference.multiple_testing import best_of_n_sharpe
+
+    returns = np.random.default_rng(3).normal(0.0005, 0.01, 300)
+    want = best_of_n(returns, 25, 0.4, seed=11)
+    positions = random_strategies(25, 300, seed=11)
+    best, sr_in, sr_out = best_of_n_sharpe(returns, positions, want["split_day"])
+    assert best == want["best"]
+    np.testing.assert_array_equal(sr_in, want["in_sample_sharpe"])
+    np.testing.assert_array_equal(sr_out, want["out_of_sample_sharpe"])
+    tied = np.vstack([-positions[best], positions[best], positions[best]])
+    assert best_of_n_sharpe(returns, tied, want["split_day"])[0] == 1

@@ -131,12 +131,18 @@ def test_single_split_is_allowed():
         ((100, 2, 10), {"mode": "shuffled"}),
         ((100, 2, 10), {"mode": "rolling"}),  # rolling needs train_size
         ((100, 2, 10), {"mode": "rolling", "train_size": 0}),
-        ((100, 2, 10), {"mode": "expanding", "train_size": 5}),
     ],
 )
 def test_walk_forward_rejects_bad_arguments(args, kwargs):
     with pytest.raises(ValueError):
         walk_forward_splits(*args, **kwargs)
+
+
+def test_expanding_windows_ignore_train_size():
+    plain = walk_forward_splits(100, 3, 10, gap=2)
+    told = walk_forward_splits(100, 3, 10, gap=2, mode="expanding", train_size=5)
+    assert [t[0].tolist() for t in told] == [t[0].tolist() for t in plain]
+    assert [t[0][0] for t in told] == [0, 0, 0] and len(told[-1][0]) == 100 - 10 - 2
 
 
 def test_not_enough_data_message_is_clear():

@@ -140,3 +140,19 @@ def test_overfitting_demo_memorises_the_training_days(demo):
 def test_overfitting_demo_is_reproducible(demo):
     again = overfitting_demo()
     np.testing.assert_array_equal(again["val_loss"], demo["val_loss"])
+
+
+def test_train_epoch_returns_new_arrays_and_is_train_mlps_epoch():
+    from nnfin.reference.training import train_epoch
+
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(3, 11)), rng.normal(size=(1, 11))
+    ws, bs = backprop.init_params([3, 4, 1], seed=9)
+    before = [a.copy() for a in ws + bs]
+    new_ws, new_bs = train_epoch(ws, bs, X, y, 0.1, 4, 9, 1)
+    assert all(np.array_equal(a, b) for a, b in zip(ws + bs, before, strict=True))
+    assert not any(np.shares_memory(a, b) for a, b in zip(new_ws + new_bs, ws + bs, strict=True))
+    run = train_mlp(X.T, y.ravel(), X.T, y.ravel(), [3, 4, 1], 0.1, 1, 4, seed=9)
+    tanh = {"hidden_activation": "tanh", "output_activation": "linear"}
+    loss = backprop.network_loss(new_ws, new_bs, X, y, **tanh)
+    assert loss == pytest.approx(run["train_loss"][1], rel=1e-12)

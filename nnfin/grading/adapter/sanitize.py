@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -175,7 +176,7 @@ def clean_html(element: str | bytes) -> str:
 
 _FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a script", re.compile(r"<script", re.I)),
-    ("an event-handler attribute", re.compile(r"<[^>]*[\s/\"']on[a-z]+\s*=", re.I)),
+    ("an event-handler attribute", re.compile(r"<[^<>]*[\s/\"']on[a-z]+\s*=", re.I)),  # [^<>]: linear
     ("a javascript: URL", re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*(?::|&#)", re.I)),
     ("a vbscript: URL", re.compile(r"vbscript\s*(?::|&#)", re.I)),
     ("a data:text/html URL", re.compile(r"data:\s*text/html", re.I)),
@@ -360,8 +361,35 @@ def _drop_element_content(text: str, raw: Iterable[str]) -> str:
         if opening and opening.group(1).lower() in DROPPED_WITH_CONTENT:
             names.add(opening.group(1).lower())
     for name in sorted(names):
-        text = re.sub(rf"<{name}\b[^>]*>.*?</{name}\s*>", "", text, flags=re.IGNORECASE | re.DOTALL)
+        text = _drop_spans(text, name)
     return text
+
+
+def _drop_spans(text: str, name: str) -> str:
+    """``re.sub(r"<name\\b[^>]*>.*?</name\\s*>", "", text)`` (any case, across lines) in linear time.
+
+    That regex rescans the rest of the text from every opening that has no closing
+    (thousands of ``<script>`` make it quadratic); here each '>' and each closing tag is
+    found once, and every opening looks its own up by bisection.
+    """
+    ends = [m.start() for m in re.finditer(">", text)]
+    closes = [(m.start(), m.end()) for m in re.finditer(rf"</{name}\s*>", text, re.IGNORECASE)]
+    kept, at, c = [], 0, 0
+    for opening in re.finditer(rf"<{name}\b", text, re.IGNORECASE):
+        if opening.start() < at:
+            continue  # inside a span already removed
+        g = bisect.bisect_left(ends, opening.end())
+        if g == len(ends):
+            break  # no '>' after it: neither this nor any later opening is a tag
+        while c < len(closes) and closes[c][0] <= ends[g]:
+            c += 1
+        if c == len(closes):
+            break  # no closing after it: the regex would match nothing from here on
+        kept.append(text[at:opening.start()])
+        at = closes[c][1]
+        c += 1
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _substrings(text: str, url: str) -> set[str]:
@@ -409,9 +437,18 @@ def sanitize_markdown(text: str, attachments: Iterable[str] = ()) -> tuple[str, 
     return cleaned, list(labels)
 
 
+#: More distinct unsafe pieces than this in one answer and it is shown as plain text at once:
+#: rewriting each in place costs a pass over the text, so a hostile answer with thousands
+#: of them would take quadratic time (every step here is linear in the answer's length).
+MAX_FINDINGS_IN_PLACE = 64
+
 #: Markdown cells up to this size are remembered: a class's notebooks share most of their
 #: Markdown (the release's own cells), so each is inspected once per grading process.
 _CACHED_MARKDOWN_CHARS = 16_000
+
+
+def _count(found: _Findings) -> int:
+    return len(found.raw) + len(found.urls) + len(found.attachments)
 
 
 def _sanitize_markdown(text: str, names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
@@ -423,7 +460,7 @@ def _sanitize_markdown(text: str, names: tuple[str, ...]) -> tuple[str, tuple[st
     labels = tuple(dict.fromkeys(tex + found.labels))
     current = text
     for _ in range(4):
-        if found.unparsable:
+        if found.unparsable or _count(found) > MAX_FINDINGS_IN_PLACE:
             break
         current = _rewrite(current, found)
         found = _inspect(current, names)

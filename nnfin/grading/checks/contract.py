@@ -26,7 +26,9 @@ Three rules make the marks fair:
   clause (reproducing the numbers the notebook shows earns nothing by itself).
   A value clause compares values only (an answer of the wrong type or shape but
   right values loses the type clause alone); only the unchanged clause looks
-  at mutation.
+  at mutation. The one exception is a rule marked ``whole_part`` (look-ahead:
+  training on the test days, choosing by the future), whose breach costs every
+  clause of its part.
 * **Errors carried forward by substitution.** A part that calls the student's
   own helpers (``helpers={"mse": ref.mse}``) and fails a clause is checked again
   with a right helper in place of each helper whose own part lost points on its
@@ -174,6 +176,8 @@ class Clause:
     check: Check | None = None
     mistakes: Callable[..., Iterable[tuple[str, Any]]] | None = None
     hint: str = ""
+    whole_part: bool = False
+    """Breaking this rule costs the whole part (look-ahead: training on, or choosing by, the future)."""
     points: float = 0.0  # set by the part from the rubric
 
     def __post_init__(self) -> None:
@@ -226,7 +230,10 @@ class Part:
         return [c for c in self.clauses if c.kind == LECTURE] if clause.kind == MAIN else []
 
     def cost(self, clause: Clause) -> float:
-        """What breaking ``clause`` alone costs: its points and those of the clauses it gates."""
+        """What breaking ``clause`` alone costs: its points and those of the clauses it gates (all
+        of them for a `Clause.whole_part` rule)."""
+        if clause.whole_part:
+            return float(self.points)
         return round(clause.points + sum(c.points for c in self.gated(clause)), 2)
 
 
@@ -508,6 +515,8 @@ class _Verdict:
     message: str = ""
     mistake: str | None = None
     notes: list[str] = field(default_factory=list)
+    crashed: bool = False
+    """It failed because the student's function raised or hung, not because an answer broke it."""
 
 
 class Run:
@@ -517,7 +526,7 @@ class Run:
         self.student = student
         self.parts = {p.name: p for p in parts}
         self.calls: dict[tuple, tuple[Any, list[str], tuple[str, ...]] | StudentError] = {}
-        self.verdicts: dict[tuple[str, str], _Verdict] = {}
+        self.verdicts: dict[tuple, _Verdict] = {}
         self.hangs: dict[str, int] = {}
 
     # -- calls ----------------------------------------------------------------
@@ -602,6 +611,23 @@ class Run:
         if self.ignores_its_inputs(part):
             return _Verdict(False, _message(part, clause, self.verdicts[(part.name, "responds")].message),
                             "ignores its inputs")
+        for rule in part.clauses:
+            if rule.whole_part and rule is not clause:
+                broken = self._own(part, rule)
+                if not broken.passed and not broken.crashed:  # a crash is no breach of the rule
+                    return _Verdict(False, _message(part, clause, (
+                        f"Yours breaks rule {rule.id}, and breaking that rule costs every rule of this "
+                        f"part (see rule {rule.id}).")), broken.mistake)
+        return self._own(part, clause)
+
+    def _own(self, part: Part, clause: Clause) -> _Verdict:
+        """The clause judged on its own cases (a whole-part rule of the same part aside)."""
+        key = (part.name, clause.id, "own")
+        if key not in self.verdicts:
+            self.verdicts[key] = self._decide_own(part, clause)
+        return self.verdicts[key]
+
+    def _decide_own(self, part: Part, clause: Clause) -> _Verdict:
         verdict = self._judge(part, clause, ())
         if verdict.passed:
             if clause.kind == LECTURE:
@@ -639,7 +665,7 @@ class Run:
                 if first is not None:
                     break
                 mistake = f"raises {exc.exception[1]}" if exc.exception else None
-                return _Verdict(False, _message(part, clause, str(exc)), mistake)
+                return _Verdict(False, _message(part, clause, str(exc)), mistake, crashed=True)
             try:
                 want = part.reference(*case.args, **dict(case.kwargs))
             except Exception as exc:  # noqa: BLE001 - a broken case is ours, never the student's fault

@@ -33,7 +33,7 @@ def contract_lines(part: Part, indent: str = "    ") -> list[str]:
     lines = [indent + "Contract", indent + "--------"]
     for clause in part.clauses:
         first = f"{clause.id}  "
-        wrapped = textwrap.wrap(clause.text, WIDTH - len(indent) - len(first)) or [""]
+        wrapped = textwrap.wrap(clause.text, WIDTH - len(indent) - len(first), break_on_hyphens=False) or [""]
         lines.append(indent + first + wrapped[0])
         lines += [indent + " " * len(first) + more for more in wrapped[1:]]
     return lines

@@ -33,6 +33,7 @@ class SubmissionLimits:
     folder_bytes: int = 64 * 1024**2
     folder_files: int = 4096
     notebook_seconds: int = 600
+    submission_seconds: int = 120  # the notebook and every hidden-check call together
     cell_seconds: int = 30
     call_seconds: int = 20
     output_bytes: int = 1024**2

@@ -7,6 +7,10 @@ comes back is parsed and bounded here: a message that was not asked for, or
 that arrives out of order, ends the child. A child that hangs or dies is
 replaced by a fresh fork that re-runs the cells (skipping the one that hung),
 so one broken part never costs the points of another.
+
+One wall-clock budget (``SubmissionLimits.submission_seconds``) covers the whole
+submission, the notebook and every call together: once it is spent nothing more
+is run, and a function that did not finish twice is not called again.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from nnfin.grading.sandbox import wire
 
 MAX_MESSAGE_BYTES = 24 * 1024 * 1024
 MAX_HELPER_CALLS = 20_000  # a part's calls of its substituted helpers, in one call of the part
+MAX_TIMEOUTS = 2  # a function that did not finish this many times is not called again
 LIMIT_WORDS = {
     "processes": "your code started more than {processes} processes or threads at once",
     "memory": "your code used more than {memory} of memory (all its processes together)",
@@ -102,6 +107,10 @@ class StudentSession:
         self.next_id = 0
         self.started = 0.0
         self.loaded_once = False
+        self.timeouts: dict[str, int] = {}
+        self.unreadable: dict[str, str] = {}  # function -> the protocol error it caused: not asked again
+        self.spent = False
+        self.unloadable = ""  # why the notebook cannot be loaded: running it again would only repeat it
 
     # -- life cycle -------------------------------------------------------
     def __enter__(self) -> StudentSession:
@@ -140,16 +149,24 @@ class StudentSession:
         expected = [c.index for c in self.cells if c.index not in self.skip]
         current = None
         while True:
-            remaining = self.limits.notebook_seconds - (time.monotonic() - self.started)
+            remaining = min(self.limits.notebook_seconds - (time.monotonic() - self.started),
+                            self.budget_left())
             if remaining <= 0:
                 self._out_of_time(expected, current)
                 return
             try:
                 message = self._read(min(self.limits.cell_seconds + 5, remaining))
             except StudentError as exc:
-                if current is None or exc.kind == "protocol":
+                if exc.kind == "timeout" and self.budget_left() <= 0:
+                    self._out_of_time(expected, current)
+                    return
+                if exc.kind == "protocol" and current is not None:  # that cell is skipped, as below
+                    return self._skip_and_reload(current, "sent the grader a message it could not read")
+                if current is None:
                     self._stop()
                     self.events.append(f"your code could not be loaded: {exc}")
+                    if exc.kind == "protocol":  # what it wrote, it would write again
+                        self.unloadable = f"your code could not be loaded: {exc}"
                     self.loaded_once = True
                     return
                 reason = (f"did not finish within {self.limits.cell_seconds} s (an endless loop?)"
@@ -213,10 +230,13 @@ class StudentSession:
         return self.load()
 
     def _out_of_time(self, expected: list[int], current: int | None) -> None:
-        minutes = self.limits.notebook_seconds / 60
         self._stop()
-        self.events.append(f"the notebook did not finish within {minutes:g} minutes; "
-                           f"{len(expected)} code cells did not run")
+        if self.budget_left() <= 0:
+            self._spend()
+            self.events.append(f"{len(expected)} code cells did not run")
+        else:
+            self.events.append(f"the notebook did not finish within {self.limits.notebook_seconds / 60:g} "
+                               f"minutes; {len(expected)} code cells did not run")
         for index in expected:
             self.cell_reports.setdefault(index, CellReport(index, False, "did not run (time limit)"))
             self.skip.add(index)
@@ -225,6 +245,7 @@ class StudentSession:
     def _violation(self, what: str) -> None:
         self._stop()
         self.events.append(f"your code {what}; the rest of the notebook was not run")
+        self.unloadable = f"your code {what} while the notebook ran"
         self.loaded_once = True
 
     def _crash_reason(self) -> str:
@@ -245,7 +266,16 @@ class StudentSession:
             raise StudentError("crash", "the Python process running your code stopped") from None
 
     def _read(self, timeout: float) -> dict:
+        """The child's next message; one that says it comes from another process (a child of the
+        student's code that kept the channel somehow) is dropped, not held against the notebook."""
         deadline = time.monotonic() + timeout
+        while True:
+            message = self._read_any(deadline)
+            pid, sender = self.child.inner_pid, message.get("pid", self.child.inner_pid)
+            if pid is None or sender == pid:
+                return message
+
+    def _read_any(self, deadline: float) -> dict:
         sock = self.child.sock
         while b"\n" not in self.buffer:
             remaining = deadline - time.monotonic()
@@ -265,8 +295,28 @@ class StudentSession:
         except wire.WireError:
             raise StudentError("protocol", "your code disturbed the grader's connection") from None
 
+    # -- the budget ----------------------------------------------------------
+    def budget_left(self) -> float:
+        """Seconds left of the submission's one wall-clock budget (the notebook and every call)."""
+        used = time.monotonic() - self.started if self.started else 0.0
+        return self.limits.submission_seconds - used
+
+    def _spend(self) -> StudentError:
+        """The budget is gone: stop the child, say so once; the error every later call gets."""
+        seconds = self.limits.submission_seconds
+        if not self.spent:
+            self.spent = True
+            self._stop()
+            self.events.append(f"your submission used up its time ({seconds} s for the notebook and all "
+                               "the checks together): the checks after that were not run")
+        return StudentError("budget", f"not checked: your submission used up its {seconds} s")
+
     def _request(self, message: dict, timeout: float,
                  helpers: Mapping[str, Callable[..., Any]] | None = None) -> dict:
+        if self.spent or self.budget_left() <= 0:
+            raise self._spend()
+        if self.child is None and self.unloadable:
+            raise StudentError("protocol", self.unloadable)
         if self.child is None:
             self.load()
             if self.child is None:
@@ -274,7 +324,7 @@ class StudentSession:
         self.next_id += 1
         message["id"] = self.next_id
         self._send(message)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + min(timeout, self.budget_left())
         asked = 0
         while True:
             reply = self._read(deadline - time.monotonic())
@@ -319,9 +369,20 @@ class StudentSession:
                    "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
         if helpers:
             request["helpers"] = sorted(helpers)
+        if name in self.unreadable:
+            raise StudentError("protocol", self.unreadable[name])
+        if self.timeouts.get(name, 0) >= MAX_TIMEOUTS:
+            raise StudentError("timeout", f"{name}() was not called again: it did not finish within "
+                               f"{self.limits.call_seconds} s before (is there an endless loop?)")
         try:
             reply = self._request(request, self.limits.call_seconds, helpers or {})
         except StudentError as exc:
+            if exc.kind == "timeout" and self.budget_left() <= 0:
+                raise self._spend() from None
+            if exc.kind == "timeout":
+                self.timeouts[name] = self.timeouts.get(name, 0) + 1
+            if exc.kind == "protocol" and self.child is not None:  # the child disturbed this call
+                self.unreadable[name] = f"{name}() was not called again: {exc}"
             if exc.kind in ("timeout", "crash"):
                 self._stop()
                 words = self.limit_messages()
@@ -356,8 +417,11 @@ class StudentSession:
             results = reply.get("results") if reply.get("ok") is True else None
             if type(results) is not list or len(results) != len(calls):
                 raise StudentError("protocol", "unreadable batch")
-        except StudentError:
+        except StudentError as exc:
             self._stop()
+            if exc.kind == "budget" or self.budget_left() <= 0:
+                spent = self._spend()
+                return [spent for _ in calls]
             return [self._one(name, args, kwargs, helpers) for args, kwargs in calls]
         return [self._result(name, r) if isinstance(r, dict) else
                 StudentError("protocol", f"{name}() returned something unreadable") for r in results]

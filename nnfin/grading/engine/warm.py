@@ -9,10 +9,10 @@ the zygote empties the folders, so the next student starts from a clean copy.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
-import shutil
 import socket
 import struct
 import subprocess
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from nnfin.grading.engine import containment, isolation
 from nnfin.grading.engine.containment import Cgroup, SubmissionLimits
+from nnfin.grading.sandbox import scrub
 
 UID_BASE = int(os.environ.get("NNFIN_SANDBOX_UID_BASE", "61000"))
 HEADER = struct.Struct("!I")
@@ -40,6 +41,8 @@ class ChildHandle:
     sock: socket.socket
     cgroup: Cgroup | None
     pid: int | None
+    inner_pid: int | None = None
+    """Its pid as it sees itself: every message it sends carries it; others' are not its own."""
 
 
 def _mount_tmpfs(path: Path, size: int, inodes: int, uid: int) -> bool:
@@ -70,6 +73,7 @@ class WarmWorker:
         self.folders: dict[str, Path] = {}
         self.mounted: list[Path] = []
         self.forks = 0
+        self.log: Path | None = None
 
     # -- life cycle ---------------------------------------------------------
     def start(self) -> None:
@@ -96,9 +100,10 @@ class WarmWorker:
             if group is not None:
                 group.add(os.getpid())
 
-        self.proc = subprocess.Popen(cmd, env=env, pass_fds=(theirs.fileno(),), preexec_fn=enter_group,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+        self.log = self.base / "worker.log"  # a file, not a pipe: nothing can block on it
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(cmd, env=env, pass_fds=(theirs.fileno(),), preexec_fn=enter_group,
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
         theirs.close()
         self.control = ours
         ready = self._receive(START_TIMEOUT)
@@ -107,9 +112,12 @@ class WarmWorker:
         self.known_pids = set(self.cgroup.own_pids()) if self.cgroup else set()
 
     def _stderr(self) -> str:
-        if self.proc is None or self.proc.poll() is None:
+        if self.proc is None or self.proc.poll() is None or self.log is None:
             return "no answer"
-        return (self.proc.stderr.read() or b"").decode(errors="replace").strip()[-500:]
+        try:
+            return self.log.read_bytes()[-2000:].decode(errors="replace").strip()[-500:]
+        except OSError:
+            return "no log"
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -132,7 +140,8 @@ class WarmWorker:
             subprocess.run(["umount", "-l", str(path)], capture_output=True)
         self.mounted = []
         if self.base is not None:
-            shutil.rmtree(self.base, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                scrub.remove_tree(str(self.base))  # any depth: without bubblewrap a student's tree is here
             self.base = None
 
     # -- control channel -----------------------------------------------------
@@ -180,8 +189,9 @@ class WarmWorker:
         if reply.get("op") != "forked":
             raise WorkerError(f"the sandboxed worker could not fork: {reply}")
         self.forks += 1
+        inner = reply.get("pid") if type(reply.get("pid")) is int else None
         if self.cgroup is None:
-            return ChildHandle(ours, None, None)
+            return ChildHandle(ours, None, None, inner)
         new = [p for p in self.cgroup.own_pids() if p not in self.known_pids]
         if len(new) != 1:
             ours.close()
@@ -189,7 +199,7 @@ class WarmWorker:
         group = Cgroup(f"nnfin-{self.run}/w{self.index}/s{self.forks}")
         group.limit(processes=limits.processes, memory_bytes=limits.memory_bytes, cores=limits.cores)
         group.add(new[0])
-        return ChildHandle(ours, group, new[0])
+        return ChildHandle(ours, group, new[0], inner)
 
     def guard_roots(self) -> str:
         """Without bubblewrap, what the child's audit hook lets it open; with it, nothing to add."""
@@ -217,7 +227,7 @@ class WarmWorker:
         self._send({"op": "clean"})
         reply = self._receive(60)
         if not reply.get("ok"):
-            raise WorkerError("the sandbox folders could not be emptied")
+            raise WorkerError("what the last submission left (files, IPC objects) could not be removed")
         if self.folders_used() > 0:
             raise WorkerError("the sandbox folders are not empty after cleaning")
         return hit

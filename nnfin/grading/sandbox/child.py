@@ -20,6 +20,7 @@ import time
 import warnings
 
 import numpy as np
+import seal
 import wire
 from cellrun import CellRunner
 
@@ -80,13 +81,21 @@ class Child:
         self.sock = sock
         self.reader = sock.makefile("rb")
         self.runner = RUNNER or CellRunner()
+        self.pid = os.getpid()
 
     @property
     def namespace(self) -> dict:
         return self.runner.namespace
 
+    def only_the_child(self) -> None:
+        """A process the student's code forked ends when it comes back into the grader's code:
+        it never answers the grader and never runs the rest of a batch."""
+        if os.getpid() != self.pid:
+            os._exit(0)
+
     def send(self, message: dict) -> None:
-        self.sock.sendall(wire.dumps(message))
+        self.only_the_child()
+        self.sock.sendall(wire.dumps({**message, "pid": self.pid}))
 
     # -- the notebook -----------------------------------------------------
     def run(self, request: dict) -> None:
@@ -107,6 +116,7 @@ class Child:
             self.send({"op": "cell_start", "id": rid, "index": index})
             t0 = time.perf_counter()
             ok, outputs, error, count = self.runner.run(cell["source"], timeout)
+            self.only_the_child()
             message = {"op": "cell", "id": rid, "index": index, "ok": ok, "error": error,
                        "execution_count": count, "seconds": time.perf_counter() - t0}
             if capture:
@@ -173,6 +183,7 @@ class Child:
                 error["line"] = _student_line(exc)
                 return {"ok": False, "error": error}
             finally:
+                self.only_the_child()
                 self.namespace.update(standing_in)
         mutated = [str(i) for i, (a, b) in enumerate(zip(before[0], args, strict=True)) if not _same(a, b)]
         mutated += [k for k in kwargs if not _same(before[1][k], kwargs[k])]
@@ -249,6 +260,9 @@ def _guard(roots: str) -> None:
 def main(fd: int, uid: int, gid: int, home: str, drop_privileges) -> None:
     sock = socket.socket(fileno=fd)
     drop_privileges(uid, gid)
+    seal.own_stdio()
+    seal.close_channel_at_fork(fd)
+    seal.deny_keyrings()
     os.chdir(home)
     child = Child(sock)
     first = wire.loads(child.reader.readline() or b"{}")

@@ -104,8 +104,21 @@ def encode(value: Any, depth: int = 0) -> dict:
     return {"t": "unsupported", "py": type_name(value)}
 
 
-def decode(obj: Any, depth: int = 0) -> Any:
-    """Rebuild exact, plain Python and numpy values; reject anything malformed."""
+def decode(obj: Any) -> Any:
+    """Rebuild exact, plain Python and numpy values; anything malformed is a `WireError`.
+
+    Whatever the other side sent (a number too large for a float, a shape whose product
+    overflows, nesting deeper than Python's stack), nothing but `WireError` comes out.
+    """
+    try:
+        return _decode(obj, 0)
+    except WireError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        raise WireError(f"malformed value ({type(exc).__name__})") from None
+
+
+def _decode(obj: Any, depth: int) -> Any:
     if depth > MAX_DEPTH or type(obj) is not dict:
         raise WireError("malformed value")
     tag = obj.get("t")
@@ -131,13 +144,13 @@ def decode(obj: Any, depth: int = 0) -> Any:
         items = obj.get("v")
         if type(items) is not list:
             raise WireError("bad sequence")
-        decoded = [decode(v, depth + 1) for v in items]
+        decoded = [_decode(v, depth + 1) for v in items]
         return decoded if tag == "list" else tuple(decoded)
     if tag == "dict":
         items = obj.get("v")
         if type(items) is not dict:
             raise WireError("bad dict")
-        return {str(k): decode(v, depth + 1) for k, v in items.items()}
+        return {str(k): _decode(v, depth + 1) for k, v in items.items()}
     if tag == "pyfunc":
         if type(obj.get("src")) is not str:
             raise WireError("bad pyfunc")
@@ -154,7 +167,7 @@ def _decode_array(obj: dict) -> np.ndarray:
     if any(type(n) is not int or n < 0 for n in shape) or len(shape) > 8:
         raise WireError("bad array shape")
     raw = base64.b64decode(b64.encode("ascii"), validate=True)
-    expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    expected = math.prod(shape) * np.dtype(dtype).itemsize  # Python ints: no overflow
     if len(raw) != expected:
         raise WireError("array size does not match its shape")
     return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
@@ -165,12 +178,14 @@ def dumps(message: dict) -> bytes:
 
 
 def loads(line: bytes) -> dict:
+    """One message; anything that is not a JSON object within bounds is a `WireError`
+    (an integer of more digits than Python converts, nesting deeper than its stack)."""
     if len(line) > MAX_MESSAGE_BYTES:
         raise WireError("message too large")
     try:
         message = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"not JSON: {exc}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise WireError(f"not JSON: {type(exc).__name__}") from None
     if type(message) is not dict:
         raise WireError("message is not an object")
     return message

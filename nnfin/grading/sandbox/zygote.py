@@ -6,9 +6,10 @@ Usage (started by the grader, inside bubblewrap where it is available):
 The zygote itself never runs student code. For each submission the grader sends
 ``fork`` with a fresh socket for that child; the child drops to the sandbox's
 unprivileged uid, closes the zygote's control socket and serves the grader on
-its own socket (see child.py). ``clean`` empties the child's folders between
-submissions with a throw-away process of the same uid, so the next student
-finds nothing of the last one. Imports nothing from the course package.
+its own socket (see child.py). ``clean`` removes what the child left between
+submissions (files, System V and POSIX IPC objects, keyring entries; scrub.py)
+with a throw-away process of the same uid, so the next student finds nothing of
+the last one. Imports nothing from the course package.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import socket
 import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves our folder off the path
+
+import scrub  # noqa: E402  (from the folder just added)
 
 HEADER = struct.Struct("!I")
 MAX_CONTROL = 1 << 20
@@ -106,27 +108,14 @@ def drop_privileges(uid: int, gid: int) -> None:
         raise SystemExit("could not drop root")
 
 
-def _empty(folder: str) -> None:
-    """Remove everything inside ``folder`` (the student may have locked directories: unlock first)."""
-    for entry in os.scandir(folder):
-        path = entry.path
-        if entry.is_dir(follow_symlinks=False):
-            for root, dirs, _ in os.walk(path):
-                for name in dirs:
-                    try:
-                        os.chmod(os.path.join(root, name), 0o700, follow_symlinks=False)
-                    except OSError:
-                        pass
-            os.chmod(path, 0o700)
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-
-
 def clean(folders: list[str], uid: int, gid: int) -> bool:
+    """Remove what the last submission left, as its uid: files, IPC objects, keyring entries.
+
+    True only when nothing is left (see scrub.py); otherwise the grader replaces the worker,
+    whose fresh IPC namespace and folders then start empty. IPC objects, the host's /dev/shm
+    and keyrings are touched only under a uid of the sandbox's own (grading as root).
+    """
+    dedicated = os.geteuid() == 0 and uid != 0  # else uid is the instructor's own: leave theirs alone
     pid = os.fork()
     if pid == 0:
         try:
@@ -134,10 +123,17 @@ def clean(folders: list[str], uid: int, gid: int) -> bool:
             for folder in folders:
                 try:
                     os.chmod(folder, 0o700)
-                    _empty(folder)
+                    scrub.empty(folder)
                 except OSError:
                     pass
-            os._exit(0 if not any(os.listdir(f) for f in folders if os.path.isdir(f)) else 1)
+            left_ipc = 0
+            if dedicated:
+                if "/dev/shm" not in folders:  # without bubblewrap: the host's, shared with others
+                    scrub.remove_owned("/dev/shm", uid)
+                left_ipc = scrub.remove_ipc(uid)
+                scrub.clear_keyrings()
+            left_files = any(os.listdir(f) for f in folders if os.path.isdir(f))
+            os._exit(0 if not left_files and not left_ipc else 1)
         except BaseException:  # noqa: BLE001
             os._exit(2)
     _, status = os.waitpid(pid, 0)
@@ -159,6 +155,7 @@ def main() -> None:
     folders = [f for f in sys.argv[5].split(":") if f] if len(sys.argv) > 5 else [home]
     control = socket.socket(fileno=control_fd)
     warm_up()
+    clean(folders, uid, gid)  # what a batch that died before cleaning left to this uid (its keyrings)
     send(control, {"op": "ready", "pid": os.getpid()})
     while True:
         message, fds = receive(control)
@@ -168,11 +165,13 @@ def main() -> None:
         if op == "fork" and len(fds) == 1:
             pid = os.fork()
             if pid == 0:
-                control.close()
-                import child
+                try:  # whatever happens below, this process never returns into the zygote's loop
+                    control.close()
+                    import child
 
-                child.main(fds[0], uid, gid, home, drop_privileges)
-                os._exit(0)
+                    child.main(fds[0], uid, gid, home, drop_privileges)
+                finally:
+                    os._exit(0)
             os.close(fds[0])
             send(control, {"op": "forked", "pid": pid})
         elif op == "clean":
