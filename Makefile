@@ -30,7 +30,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
 .PHONY: setup release check-release grade demo test lint clean help bench \
-        lab release-assignment collect feedback release-feedback export hub hub-users hub-env hub-stop
+        lab release-assignment collect feedback release-feedback export check-tokens check-service hub hub-users hub-env hub-stop
 
 help:
 	@echo "make demo   - set up, build release/, grade the demo class, print where to look"
@@ -43,6 +43,9 @@ help:
 	@echo "  make feedback            - write feedback/<student>/<assignment>/*.html from the gradebook"
 	@echo "  make release-feedback    - put the feedback into the exchange for the students to fetch"
 	@echo "  make export              - write grades.csv from the gradebook (after hand grading too)"
+	@echo "Check my work (formative checks before the deadline; see README):"
+	@echo "  make check-tokens        - a token per student of submitted/ (STUDENTS=\"a b\"; RENEW=1 replaces)"
+	@echo "  make check-service       - serve the checks on 127.0.0.1:\$$CHECK_PORT (8765) in the foreground"
 	@echo "A class on JupyterHub on this machine (as root; see the README):"
 	@echo "  make hub-users  - the system users: HUB_INSTRUCTOR (instructor) and HUB_STUDENTS (2) students"
 	@echo "  make hub        - JupyterHub on 127.0.0.1:HUB_PORT (8000), formgrader as a service; Ctrl-C stops it"
@@ -141,6 +144,16 @@ release-feedback: setup
 export: setup
 	$(PY) -m nnfin.course export --root "$(COURSE)" $(SELECT)
 
+# Check my work (nnfin/check): tokens in build/check-tokens/<student>.token, the service in the foreground
+STUDENTS ?=
+CHECK_PORT ?= 8765
+check-tokens: setup
+	$(PY) -m nnfin.check.tokens --root "$(COURSE)" --students "$(STUDENTS)" $(if $(filter 1 yes true,$(RENEW)),--renew)
+
+check-service: setup
+	$(PY) -m nnfin.check.service --root "$(COURSE)" --port "$(CHECK_PORT)" \
+	  $(if $(filter 1 yes true,$(UNSANDBOXED)),--unsandboxed)
+
 # A class on JupyterHub on this machine, as root (nnfin/hub/): real accounts, each server under
 # its own uid, the formgrader as the course's hub service, a shared exchange.
 HUB_INSTRUCTOR ?= instructor
@@ -181,4 +194,4 @@ bench: setup
 	$(PY) bench/grade_bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules autograded/*/ feedback submitted exchange gradebook.db grades*.csv reports
+	rm -rf $(VENV) node_modules autograded/*/ feedback submitted exchange gradebook.db check_attempts.db* grades*.csv reports

@@ -484,6 +484,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated, e.g. 01_losses,03_backpropagation (default: all)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course directories")
     parser.add_argument("--skip-plain", action="store_true", help="skip the plain nbgrader baseline")
+    parser.add_argument("--skip-check", action="store_true",
+                        help="skip the check service's lines (bench/check_bench.py)")
     args = parser.parse_args(argv)
     if args.students is None:
         args.students = 200 if args.large else 6
@@ -551,6 +553,17 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(top, ignore_errors=True)
     print(report(runs, args.names, students, args.keep))
+    if not args.skip_check:
+        import check_bench  # beside this script
+
+        progress("check service: single checks, then a burst, then the batch engine on the same burst")
+        try:
+            cores = len(os.sched_getaffinity(0))
+            graded = [r for r in runs if r.jobs == cores and r.ok and r.wall]
+            per = graded[0].wall / (len(args.names) * len(students)) if graded else None
+            print("\n" + "\n".join(check_bench.measure(cores, grade_seconds=per)))
+        finally:
+            end_leftovers()
     if args.keep:
         print(f"\nCourse directories kept: {', '.join(str(p) for p in sorted(top.iterdir()))}")
     return 0 if all(r.ok for r in runs) else 1

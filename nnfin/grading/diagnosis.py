@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 NO_MESSAGE = "lost points without a message"
+UNANSWERED = "raises NotImplementedError"  # the hidden checks' label for a stub left in place
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CELL_LINE = re.compile(r"\s*\(line \d+ of your cell\)")
@@ -32,3 +33,23 @@ def label(message: str) -> str:
         text = sentences[0]
     text = re.sub(r"\s+([,;:)])", r"\1", " ".join(_NUMBER.sub("", text).split())).rstrip(".,:; ")
     return text[:140] or NO_MESSAGE
+
+
+def misconceptions(part: dict) -> list[str]:
+    """The named mistakes of one graded part (empty when it earned full marks).
+
+    The hidden checks' own short labels (``part["mistakes"]``) when they give them;
+    otherwise the part's failure messages, reduced to their diagnosis without numbers,
+    so two students with the same mistake on different inputs share one label.
+    """
+    if part["score"] >= part["max_score"]:
+        return []
+    labels = part.get("mistakes") or [label(m) for m in part.get("messages", [])]
+    return list(dict.fromkeys(labels)) or [NO_MESSAGE]
+
+
+def unanswered(part: dict) -> bool:
+    """The part lost points only because its answer still raises NotImplementedError (the stub)."""
+    labels = misconceptions(part)
+    return bool(labels) and all(label == UNANSWERED or label.endswith("raised NotImplementedError")
+                                for label in labels)

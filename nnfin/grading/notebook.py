@@ -7,6 +7,10 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+# the release's "check my work" cell: it asks the check service (nnfin/check) about the saved
+# notebook, so the grader never runs it (a graded run has no service to ask)
+CHECK_CELL = "check_my_work"
+
 
 def nbgrader_meta(cell: NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
@@ -32,9 +36,9 @@ def without_magics(source: str) -> str:
 
 
 def student_code_cells(nb: NotebookNode) -> list[str]:
-    """Every code cell except the autograder tests, in order (the student's program)."""
+    """Every code cell except the autograder tests and the check cell, in order (the student's program)."""
     return [without_magics(c.source) for c in nb.cells
-            if c.cell_type == "code" and not is_test_cell(c)]
+            if c.cell_type == "code" and not is_test_cell(c) and grade_id(c) != CHECK_CELL]
 
 
 def read(path: str | Path) -> NotebookNode:

@@ -68,20 +68,35 @@ def _stage(root: Path, student: str, assignment: str, course_id: str,
     target = root / STAGED / student / assignment
     shutil.rmtree(target, ignore_errors=True)
     release = root / "release" / assignment
-    staged = staging.stage(student_dir, assignment, release, target, limits)
+    job, staged = stage_job(student_dir, release, target, course_id, limits)
     outcome.problems += staged.problems
-    notebooks = sorted(target.glob("*.ipynb"))
-    if not staged.gradable or not notebooks:
+    if job is None:
         outcome.refusal = staged.refusal or "no notebook to grade"
         for path in release.glob("*.ipynb"):  # nbgrader records the untouched release at 0
             shutil.copy(path, target / path.name)
         return _zero_result(outcome, target)
+    return job
+
+
+def stage_job(student_dir: Path, release: Path, target: Path, course_id: str, limits: SubmissionLimits
+              ) -> tuple[Job | None, staging.StagedSubmission]:
+    """``student_dir`` (``.../<student>/<assignment>``) staged into ``target`` through the door, as a job.
+
+    The one way a notebook becomes a job: `make grade` and the check service (nnfin/check) both
+    come here, so a check grades exactly what `make grade` would. None when it cannot run.
+    """
+    student, assignment = student_dir.parent.name, student_dir.name
+    staged = staging.stage(student_dir, assignment, release, target, limits)
+    notebooks = sorted(target.glob("*.ipynb"))
+    if not staged.gradable or not notebooks:
+        return None, staged
     nb = notebook.read(notebooks[0])
-    code = [(c.get("id") or f"cell-{i}", c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    code = [(c.get("id") or f"cell-{i}", c) for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and notebook.grade_id(c) != notebook.CHECK_CELL]
     return Job(student, assignment, checks_seed(course_id, assignment),
                [(cid, c.source) for cid, c in code], local.read_files(target), limits,
                test_cells={cid for cid, c in code if notebook.is_test_cell(c)},
-               cell_names=notebook.cell_names(nb, {cid: c for cid, c in code}))
+               cell_names=notebook.cell_names(nb, {cid: c for cid, c in code})), staged
 
 
 def _zero_result(outcome: Outcome, target: Path) -> JobResult:

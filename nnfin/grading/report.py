@@ -14,48 +14,22 @@ exception message quoted in a check's message) is escaped.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib
-
-from nnfin.grading import diagnosis
+from nnfin.grading import diagnosis, learned
 from nnfin.grading import parts as part_names
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from nnfin.grading.plots import img, plt, png
 
 REPORT = Path("reports") / "class_report.html"
 LOWEST = 5  # students listed under "lowest scores"
 TOP = 5  # parts and misconceptions listed in the summary at the top
-UNANSWERED = "raises NotImplementedError"  # the hidden checks' label for a stub left in place
-
-_label = diagnosis.label
+UNANSWERED = diagnosis.UNANSWERED
 NO_MESSAGE = diagnosis.NO_MESSAGE
-
-
-def misconceptions(part: dict) -> list[str]:
-    """The named mistakes of one graded part (empty when it earned full marks).
-
-    The hidden checks' own short labels (``part["mistakes"]``) when they give them;
-    otherwise the part's failure messages, reduced to their diagnosis without numbers,
-    so two students with the same mistake on different inputs share one label.
-    """
-    if part["score"] >= part["max_score"]:
-        return []
-    labels = part.get("mistakes") or [_label(m) for m in part.get("messages", [])]
-    return list(dict.fromkeys(labels)) or [NO_MESSAGE]
-
-
-def unanswered(part: dict) -> bool:
-    """The part lost points only because its answer still raises NotImplementedError (the stub)."""
-    labels = misconceptions(part)
-    return bool(labels) and all(label == UNANSWERED or label.endswith("raised NotImplementedError")
-                                for label in labels)
+misconceptions = diagnosis.misconceptions
+unanswered = diagnosis.unanswered
 
 
 @dataclass
@@ -96,17 +70,6 @@ def summarise(outcomes) -> dict[str, dict[str, PartSummary]]:
     return dict(summary)
 
 
-def _png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _img(png: str, alt: str) -> str:
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
-
-
 def _score_plot(outcomes) -> str:
     names = sorted({o.assignment for o in outcomes})
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -116,7 +79,7 @@ def _score_plot(outcomes) -> str:
     ax.set_ylabel("autograded score (%)")
     ax.set_ylim(-5, 105)
     ax.set_title("Where the class stands, per assignment")
-    return _png(fig)
+    return png(fig)
 
 
 def _parts_plot(assignment: str, parts: dict[str, PartSummary], names: dict[str, str]) -> str:
@@ -136,7 +99,7 @@ def _parts_plot(assignment: str, parts: dict[str, PartSummary], names: dict[str,
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"{assignment}: who passed each part")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize="small", frameon=False)
-    return _png(fig)
+    return png(fig)
 
 
 def _feedback_link(root: Path | None, student: str, assignment: str) -> str:
@@ -164,7 +127,7 @@ def _part_section(assignment: str, parts: dict[str, PartSummary], names: dict[st
         rows.append(f'<tr data-part="{html.escape(gid)}"><th>{html.escape(part_names.label(names, gid))}</th>'
                     f"<td>{part.passed} / {part.submitted} ({part.pass_rate:.0f} %)</td>"
                     f"<td><ul>{mistakes or '<li>none</li>'}</ul></td><td>{blank}</td></tr>")
-    plot = _img(_parts_plot(assignment, parts, names), f"{assignment}: passes per part")
+    plot = img(_parts_plot(assignment, parts, names), f"{assignment}: passes per part")
     return f"""<section class="assignment" data-assignment="{html.escape(assignment)}">
 <h2>{html.escape(assignment)}</h2>
 <div class="side">{plot}
@@ -261,8 +224,9 @@ small{{color:#555}}</style>
 <p>Autograded points only; written answers are graded in the formgrader (<code>make lab</code>).
 A student is counted once per misconception and part, however many checks it failed.</p>
 {_summary(summary, labels)}
-{_img(_score_plot(outcomes), "score distribution")}
+{img(_score_plot(outcomes), "score distribution")}
 {sections}
+{learned.section(outcomes, root, labels) if root else ""}
 <h2>Lowest scores, and what they missed</h2>
 {_lowest(outcomes, labels)}
 <h2>Scores and feedback</h2>

@@ -9,6 +9,10 @@ settings.json (``nnfin.hub.settings``). Only 127.0.0.1 is ever bound.
 * The formgrader is a hub-managed service named after the course, run from the course folder by the
   course's own venv; only the group ``formgrade-<course>`` may reach it. Students are in
   ``nbgrader-<course>``, which may see that the service exists and nothing more.
+* Check my work (``nnfin.check``) is a second hub-managed service, ``<course>-check``, run by the
+  course's venv as the hub's user (it grades in the sandbox, as ``make grade``). It takes each
+  student's identity from the hub (the token of the student's own server, which their kernel has),
+  never from the request; every server is told where it is (``NNFIN_CHECK_URL``).
 """
 
 import os
@@ -48,6 +52,7 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": hub.student_config,
     "MPLBACKEND": "Agg",
     "OPENBLAS_NUM_THREADS": "1",
+    "NNFIN_CHECK_URL": hub.check_url,  # check_my_work() in a student's kernel sends the notebook there
 }
 c.Spawner.start_timeout = 120   # a busy two-core machine starts JupyterLab slowly
 c.Spawner.http_timeout = 120
@@ -80,5 +85,18 @@ c.JupyterHub.services = [{
         "JUPYTERHUB_DEFAULT_URL": "/formgrader",
         "MPLBACKEND": "Agg",
         "OPENBLAS_NUM_THREADS": "1",
+    },
+}, {
+    "name": hub.check_service,
+    "url": f"http://127.0.0.1:{hub.check_port}",
+    "command": [os.path.join(hub.course_bin, "python"), "-m", "nnfin.check.service", "--hub",
+                "--root", hub.course_root, "--port", str(hub.check_port)],
+    "cwd": hub.course_root,
+    "environment": {
+        RUN_ENV: hub.run_token,
+        "PATH": os.pathsep.join([hub.course_bin, "/usr/local/bin", "/usr/bin", "/bin"]),
+        "MPLBACKEND": "Agg",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
     },
 }]

@@ -113,7 +113,7 @@ def settings_from(args: argparse.Namespace) -> HubSettings:
         course_bin=str(Path(sys.executable).parent), proxy=str(REPO / "node_modules" / ".bin" /
                                                                "configurable-http-proxy"),
         instructors=[args.instructor], students=students, port=args.port, hub_port=args.hub_port,
-        proxy_api_port=args.proxy_api_port, service_port=args.service_port,
+        proxy_api_port=args.proxy_api_port, service_port=args.service_port, check_port=args.check_port,
         run_token=secrets.token_hex(16))
 
 
@@ -131,6 +131,7 @@ def serve(hub: HubSettings, logins: dict[str, str]) -> None:
         proc = start(hub, log_path)
         print(f"\nThe class's JupyterHub is at {hub.url}/ (log: {log_path})", flush=True)
         print(f"formgrader (group formgrade-{hub.course_id}): {hub.service_url}", flush=True)
+        print(f"check my work (every student, identified by the hub): {hub.check_url}", flush=True)
         print("logins (PAM: the machine's accounts, passwords set by make hub-users):", flush=True)
         for name in hub.instructors + hub.students:
             role = "instructor" if name in hub.instructors else "student"
@@ -179,7 +180,8 @@ def main(argv: list[str] | None = None) -> None:
     served.add_argument("--course", default=str(REPO))
     served.add_argument("--exchange", default="/srv/nbgrader/exchange")
     served.add_argument("--student-prefix-dir", default="/opt/nnfin-hub")
-    for name, port in (("port", 8000), ("hub-port", 8081), ("proxy-api-port", 8001), ("service-port", 8082)):
+    for name, port in (("port", 8000), ("hub-port", 8081), ("proxy-api-port", 8001), ("service-port", 8082),
+                       ("check-port", 8083)):
         served.add_argument(f"--{name}", type=int, default=port)
     stopped = sub.add_parser("stop")
     stopped.add_argument("--runtime", default=str(REPO / "build" / "hub"))

@@ -46,6 +46,7 @@ class HubSettings:
     hub_port: int = 8081
     proxy_api_port: int = 8001
     service_port: int = 8082
+    check_port: int = 8083            # the check service (nnfin/check), behind the hub's proxy
     run_token: str = ""
     code_root: str = str(REPO)
     extra: dict = field(default_factory=dict)
@@ -58,6 +59,16 @@ class HubSettings:
     def service_url(self) -> str:
         """Where the course's formgrader is, through the hub."""
         return f"{self.url}/services/{self.course_id}/formgrader"
+
+    @property
+    def check_service(self) -> str:
+        """The name of the course's check service (Check my work) on the hub."""
+        return f"{self.course_id}-check"
+
+    @property
+    def check_url(self) -> str:
+        """Where the students' ``check_my_work()`` sends a notebook: the check service, through the hub."""
+        return f"{self.url}/services/{self.check_service}"
 
     def save(self) -> Path:
         path = Path(self.runtime) / "settings.json"

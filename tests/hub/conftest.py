@@ -32,6 +32,7 @@ PY = sys.executable
 ASSIGNMENT = "01_losses"
 INSTRUCTOR, STUDENT_PREFIX = "nnfint-grader", "nnfint-s"
 STUDENTS = accounts.student_names(STUDENT_PREFIX, 2)
+CHECK_COOLDOWN = 4  # seconds between a student's checks on this hub (the course's default is 60)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -85,6 +86,8 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
     (course / "source").mkdir(parents=True)
     shutil.copytree(REPO / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
     shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
+    with (course / "nbgrader_config.py").open("a") as config:  # the check service: one worker, no long wait
+        config.write(f"\nc.CheckService.cooldown_seconds = {CHECK_COOLDOWN}\nc.CheckService.jobs = 1\n")
     run_make("release", course, dict(os.environ))
     shared = Path(tempfile.mkdtemp(prefix="nnfin-hub-", dir="/tmp"))
     os.chmod(shared, 0o755)  # the students reach the exchange inside it
@@ -96,13 +99,13 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
     settings_path = runtime / "settings.json"
     try:
         subprocess.run([*cli, "users", *who], check=True, capture_output=True, text=True)
-        port, hub_port, proxy_port, service_port = _free_ports(4)
+        port, hub_port, proxy_port, service_port, check_port = _free_ports(5)
         log = base / "launcher.log"
         with log.open("w") as out:
             launcher = subprocess.Popen(
                 [*cli, "serve", *who, "--course", str(course), "--exchange", str(shared / "exchange"),
                  "--port", str(port), "--hub-port", str(hub_port), "--proxy-api-port", str(proxy_port),
-                 "--service-port", str(service_port)],
+                 "--service-port", str(service_port), "--check-port", str(check_port)],
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 180
         while "stops it." not in log.read_text():

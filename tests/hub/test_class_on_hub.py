@@ -12,12 +12,14 @@ import json
 import os
 import pwd
 import re
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from nnfin.check import store
 from nnfin.grading import demo
 from tests.browser.test_course_day import (
     ANSWER,
@@ -31,7 +33,7 @@ from tests.browser.test_course_day import (
     _submission_id,
 )
 from tests.hub.client import HubUser
-from tests.hub.conftest import ASSIGNMENT, INSTRUCTOR, REPO, STUDENTS
+from tests.hub.conftest import ASSIGNMENT, CHECK_COOLDOWN, INSTRUCTOR, REPO, STUDENTS
 
 NOTEBOOK = "losses.ipynb"
 # what a student's kernel tries on a path: read it (or list a folder), and write into it
@@ -352,3 +354,83 @@ def test_students_servers_offer_the_assignments_tab_and_no_instructor_tool(hub, 
     for plugin in ("formgrader", "create-assignment", "course-list"):
         assert f"@jupyter/nbgrader:{plugin}" in disabled
     assert "@jupyter/nbgrader:assignment-list" not in disabled
+
+
+# --- Check my work on the hub --------------------------------------------------------------------
+
+def _run_check_cell(page):
+    """Run the notebook's last code cell (the release's ``check_my_work()``) in place; that cell."""
+    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    cell = cells.nth(cells.count() - 1)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Enter")  # run, and stay on this cell (no new cell below it)
+    return cell
+
+
+def test_a_student_checks_their_work_on_the_hub_fixes_the_named_mistake_and_checks_again(
+        hub, users, browser):
+    """check_my_work() in the student's own notebook, on their own server: the hub says who they are.
+
+    The first check names the mistake (a sum instead of a mean); the student saves the fix, waits
+    out the cooldown and checks again: full marks. The attempts store beside the gradebook, which
+    the instructor's class report reads, holds both attempts under the student's hub name.
+    """
+    name = MISTAKE
+    student = users[name]
+    contents = f"{student.server}/api/contents/checking"
+    assert student.api.put(contents, json={"type": "directory"}, timeout=60).status_code in (200, 201)
+    client = (hub.course / "release" / ASSIGNMENT / "check_my_work.py").read_text()
+    shipped = student.api.put(f"{contents}/check_my_work.py", timeout=60,
+                              json={"type": "file", "format": "text", "content": client})
+    assert shipped.status_code in (200, 201), shipped.text
+
+    def save(answers: dict[str, str]) -> None:  # as the student's editor saves the notebook
+        saved = student.api.put(f"{contents}/{NOTEBOOK}", timeout=60, json={
+            "type": "notebook", "format": "json", "content": _answered(hub.course, answers)})
+        assert saved.status_code in (200, 201), saved.text
+
+    def open_notebook(page) -> None:
+        page.goto(f"{hub.url}/user/{name}/lab/tree/checking/{NOTEBOOK}", wait_until="load")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="attached", timeout=120_000)
+        # the lab restores its last layout as it opens the notebook: bring the notebook's tab to the front
+        page.locator(".lm-DockPanel .lm-TabBar-tab", has_text=NOTEBOOK).first.click()
+        try:  # JupyterLab may ask which kernel to start: the notebook's own
+            page.locator(".jp-Dialog").get_by_role("button", name="Select").click(timeout=10_000)
+        except PlaywrightTimeout:
+            pass
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+
+    save({SUM_NOT_MEAN.cell: demo.wrong_answer(SUM_NOT_MEAN)})
+    _quiet_lab(name)
+    context, page = _login(browser, hub, name)
+    try:
+        page.locator("#jp-MainMenu").wait_for(timeout=180_000)
+        open_notebook(page)
+        cell = _run_check_cell(page)
+        output = cell.locator(".jp-OutputArea")
+        output.get_by_text("sum instead of a mean").first.wait_for(timeout=180_000)
+        first_answer = time.monotonic()
+        shown = output.inner_text()
+        assert "as saved on disk" in shown and "autograded points" in shown, shown
+        _shot(page, "hub-check-1-named-mistake")
+
+        save({})  # the model answers: the mistake fixed
+        time.sleep(max(0.0, first_answer + CHECK_COOLDOWN + 0.5 - time.monotonic()))
+        open_notebook(page)
+        cell = _run_check_cell(page)
+        full = re.compile(r"01_losses: (\d+(?:\.\d+)?) / \1 autograded points")
+        cell.locator(".jp-OutputArea").get_by_text(full).first.wait_for(timeout=180_000)
+        assert "sum instead of a mean" not in cell.locator(".jp-OutputArea").inner_text()
+        _shot(page, "hub-check-2-full-marks")
+    finally:
+        _shot(page, "hub-check-last")
+        context.close()
+
+    attempts = [a for a in store.read(hub.course / store.STORE) if a.assignment == ASSIGNMENT]
+    assert [(a.student, a.status) for a in attempts] == [(name, "answered")] * 2
+    mistaken, fixed = attempts
+    assert mistaken.score < mistaken.max_score
+    assert any("sum instead of a mean" in part["mistakes"] for part in mistaken.parts.values())
+    assert fixed.score == fixed.max_score > 0
+    assert not any(part["mistakes"] for part in fixed.parts.values())

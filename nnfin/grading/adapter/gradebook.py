@@ -32,6 +32,10 @@ warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
 
 GRADES_CSV = "grades.csv"
 RELEASE_STAMP = Path("build") / "release.sha256"
+# the check service's client (standard library only), shipped beside every released notebook for its
+# "check my work" cell; read as a file, so the grading side imports nothing of the service
+CHECK_CLIENT = Path(__file__).resolve().parents[2] / "check" / "client.py"
+SHIPPED_CLIENT = "check_my_work.py"
 
 
 def api(root: Path, submitted: Path | None = None) -> NbGraderAPI:
@@ -117,6 +121,7 @@ def release(root: Path, force: bool = True) -> bool:
         if not done.get("success"):
             raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{done.get('log', '')}"
                              f"{done.get('error', '')}")
+        (root / "release" / name / SHIPPED_CLIENT).write_bytes(CHECK_CLIENT.read_bytes())
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(_fingerprint(root))
     return True

@@ -193,6 +193,8 @@ def _restore_deleted_cells(nb: NotebookNode, release_nb: NotebookNode, pairs: Pa
             copied.pop("id", None)
         nb.cells.insert(_anchor_index(nb, placed, position), copied)
         placed[position] = copied
+        if gid == notebook.CHECK_CELL:  # never run by the grader: nothing to tell the student
+            continue
         meta = notebook.nbgrader_meta(cell)
         kind = "answer" if meta.get("solution") else "test" if meta.get("grade") else "given"
         restored.append(f"the {kind} cell '{gid}' was deleted and has been restored "
