@@ -360,7 +360,8 @@ def test_students_servers_offer_the_assignments_tab_and_no_instructor_tool(hub, 
 
 def _run_check_cell(page):
     """Run the notebook's last code cell (the release's ``check_my_work()``) in place; that cell."""
-    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    # the notebook in front: a reopened notebook may leave an earlier, hidden panel in the page
+    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell")
     cell = cells.nth(cells.count() - 1)
     cell.scroll_into_view_if_needed()
     cell.locator(".jp-InputPrompt").click()
@@ -399,7 +400,9 @@ def test_a_student_checks_their_work_on_the_hub_fixes_the_named_mistake_and_chec
             page.locator(".jp-Dialog").get_by_role("button", name="Select").click(timeout=10_000)
         except PlaywrightTimeout:
             pass
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+        # its kernel is idle: the indicator in the visible notebook's toolbar (the status bar has another)
+        page.locator(".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status='idle']"
+                     " >> visible=true").first.wait_for(timeout=120_000)
 
     save({SUM_NOT_MEAN.cell: demo.wrong_answer(SUM_NOT_MEAN)})
     _quiet_lab(name)
